@@ -1,0 +1,11 @@
+package io.baton.supervision;
+
+/**
+ * What {@link Supervisor.CountChildren} answers: OTP's {@code count_children} property list.
+ *
+ * @param specs child specs, running or not (dynamic children for simple_one_for_one)
+ * @param active children running now
+ * @param supervisors children of type supervisor, running or not
+ * @param workers children of type worker, running or not
+ */
+public record ChildCounts(int specs, int active, int supervisors, int workers) {}

@@ -1,0 +1,119 @@
+package io.baton.supervision;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.apache.pekko.actor.typed.Behavior;
+
+/**
+ * How a supervisor starts, restarts and stops one child: OTP's child specification, as an
+ * immutable value checked when it is built.
+ *
+ * <p>Defaults, as in OTP: {@link RestartType#PERMANENT}, not significant, shutdown a 5 second
+ * timeout for workers and {@link Shutdown#infinity()} for supervisors. Change them with the
+ * {@code withX} methods, which return copies.
+ *
+ * @param id unique among the supervisor's children; names the child in every report
+ * @param argumentType the type of the start argument for a dynamic (simple_one_for_one) child, or
+ *     {@code null} for a static child, which takes none
+ * @param start makes a fresh behaviour for each (re)start, from the argument ({@code null} for a
+ *     static child)
+ * @param restart when the child is restarted
+ * @param significant whether its exit may stop the supervisor (see {@link AutoShutdown})
+ * @param shutdown how it is stopped
+ * @param type worker or supervisor
+ */
+public record ChildSpec(
+    String id,
+    Class<?> argumentType,
+    Function<Object, ? extends Behavior<?>> start,
+    RestartType restart,
+    boolean significant,
+    Shutdown shutdown,
+    ChildType type) {
+
+  /** The default shutdown of a worker, as in OTP. */
+  public static final Duration DEFAULT_WORKER_SHUTDOWN = Duration.ofSeconds(5);
+
+  public ChildSpec {
+    if (id == null || id.isBlank()) {
+      throw new IllegalArgumentException("child id must be a non-empty string, was '" + id + "'");
+    }
+    Objects.requireNonNull(start, () -> "child '" + id + "': start must not be null");
+    Objects.requireNonNull(restart, () -> "child '" + id + "': restart must not be null");
+    Objects.requireNonNull(shutdown, () -> "child '" + id + "': shutdown must not be null");
+    Objects.requireNonNull(type, () -> "child '" + id + "': type must not be null");
+    if (significant && restart == RestartType.PERMANENT) {
+      throw new IllegalArgumentException(
+          "child '" + id + "': a permanent child cannot be significant (it is always restarted);"
+              + " make it TRANSIENT or TEMPORARY, or not significant");
+    }
+  }
+
+  /** A permanent worker started by {@code start}, with a 5 second shutdown. */
+  public static ChildSpec worker(String id, Supplier<? extends Behavior<?>> start) {
+    Objects.requireNonNull(start, "start");
+    return new ChildSpec(
+        id,
+        null,
+        ignored -> start.get(),
+        RestartType.PERMANENT,
+        false,
+        Shutdown.timeout(DEFAULT_WORKER_SHUTDOWN),
+        ChildType.WORKER);
+  }
+
+  /**
+   * The template of a simple_one_for_one supervisor: each {@code startChild(argument)} makes a new
+   * worker from {@code start} applied to the argument, which must be an {@code argumentType}.
+   */
+  @SuppressWarnings("unchecked")
+  public static <A> ChildSpec dynamicWorker(
+      String id, Class<A> argumentType, Function<A, ? extends Behavior<?>> start) {
+    Objects.requireNonNull(argumentType, "argumentType");
+    Objects.requireNonNull(start, "start");
+    return new ChildSpec(
+        id,
+        argumentType,
+        argument -> start.apply((A) argument),
+        RestartType.PERMANENT,
+        false,
+        Shutdown.timeout(DEFAULT_WORKER_SHUTDOWN),
+        ChildType.WORKER);
+  }
+
+  /** A permanent child supervisor running {@code spec}, stopped with {@link Shutdown#infinity()}. */
+  public static ChildSpec supervisor(String id, SupervisorSpec spec) {
+    Objects.requireNonNull(spec, "spec");
+    return new ChildSpec(
+        id,
+        null,
+        ignored -> Supervisor.create(spec),
+        RestartType.PERMANENT,
+        false,
+        Shutdown.infinity(),
+        ChildType.SUPERVISOR);
+  }
+
+  public ChildSpec withRestart(RestartType restart) {
+    return new ChildSpec(id, argumentType, start, restart, significant, shutdown, type);
+  }
+
+  public ChildSpec withSignificant(boolean significant) {
+    return new ChildSpec(id, argumentType, start, restart, significant, shutdown, type);
+  }
+
+  public ChildSpec withShutdown(Shutdown shutdown) {
+    return new ChildSpec(id, argumentType, start, restart, significant, shutdown, type);
+  }
+
+  public ChildSpec withType(ChildType type) {
+    return new ChildSpec(id, argumentType, start, restart, significant, shutdown, type);
+  }
+
+  /** Whether this is a template for dynamic children (it takes a start argument). */
+  public boolean isDynamic() {
+    return argumentType != null;
+  }
+}
