@@ -64,6 +64,10 @@ final class SupervisorBehavior extends AbstractBehavior<Command> {
   /** A child's process layer says its setup has returned. */
   private record ChildStartedNotice(ActorRef<Object> child) implements Command {}
 
+  /** A child's setup threw; its death notice follows. */
+  private record ChildStartFailedNotice(ActorRef<Object> child, ExitReason reason)
+      implements Command {}
+
   /** A child did not stop within its shutdown time. */
   private record ShutdownTimedOut(ActorRef<Object> child) implements Command {}
 
@@ -99,6 +103,8 @@ final class SupervisorBehavior extends AbstractBehavior<Command> {
     int starts;
     boolean killedBySupervisor;
     ExitReason lastReason;
+    /** Why the current start failed, if its process layer said so. */
+    ExitReason startFailure;
     Consumer<StartOutcome> onStarted;
     Runnable onStopped;
 
@@ -190,6 +196,11 @@ final class SupervisorBehavior extends AbstractBehavior<Command> {
   private Behavior<Command> onCommand(Command command) {
     if (command instanceof ChildStartedNotice notice) {
       onStartNotice(notice.child());
+    } else if (command instanceof ChildStartFailedNotice failed) {
+      ChildRecord child = find(failed.child());
+      if (child != null && child.state == ChildState.STARTING) {
+        child.startFailure = failed.reason();
+      }
     } else if (command instanceof ShutdownTimedOut timedOut) {
       ChildRecord child = find(timedOut.child());
       if (child != null && child.state == ChildState.STOPPING) {
@@ -300,6 +311,11 @@ final class SupervisorBehavior extends AbstractBehavior<Command> {
         child.state = ChildState.TERMINATED;
         Consumer<StartOutcome> then = child.onStarted;
         child.onStarted = null;
+        if (child.startFailure != null) {
+          reason = child.startFailure;
+          child.lastReason = reason;
+          child.startFailure = null;
+        }
         if (reason.isNormal()) {
           then.accept(StartOutcome.IGNORED);
         } else {
@@ -474,7 +490,17 @@ final class SupervisorBehavior extends AbstractBehavior<Command> {
         ProcessInterceptor.wrap(
             behavior,
             supervisor,
-            started -> supervisor.tell(new ChildStartedNotice(started)),
+            new ProcessState.StartNotice() {
+              @Override
+              public void started(ActorRef<Object> started) {
+                supervisor.tell(new ChildStartedNotice(started));
+              }
+
+              @Override
+              public void failed(ActorRef<Object> failed, ExitReason reason) {
+                supervisor.tell(new ChildStartFailedNotice(failed, reason));
+              }
+            },
             null);
     child.starts++;
     child.state = ChildState.STARTING;

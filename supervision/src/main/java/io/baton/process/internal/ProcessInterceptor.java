@@ -89,6 +89,7 @@ public final class ProcessInterceptor<T> extends BehaviorInterceptor<Object, T> 
       return started;
     } catch (Throwable failure) {
       exitOnFailure(ctx, failure);
+      state.startFailed();
       throw failure;
     } finally {
       ProcessState.leave(previous);

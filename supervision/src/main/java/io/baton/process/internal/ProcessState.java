@@ -47,10 +47,17 @@ public final class ProcessState {
   private static final ThreadLocal<ProcessState> CURRENT = new ThreadLocal<>();
   private static final String GRACE_KEY = "baton.process.remote-exit-signal-grace";
 
-  /** Called once a process has started, to tell its supervisor (with the process's own ref). */
-  @FunctionalInterface
+  /**
+   * Tells a process's supervisor how its start went. Pekko reports a failure during start as a
+   * plain stop once failure logging is off, so the reason must travel separately; it is sent
+   * before the process stops, so it always reaches the supervisor before the death notice.
+   */
   public interface StartNotice {
+    /** The process's setup returned a live behaviour. */
     void started(ActorRef<Object> self);
+
+    /** The process's setup threw; it is about to stop. */
+    void failed(ActorRef<Object> self, ExitReason reason);
   }
 
   private record Monitoring(ActorRef<Object> target, Function<Down, Object> adapter) {}
@@ -145,6 +152,12 @@ public final class ProcessState {
   public void announceStarted() {
     if (startNotice != null) {
       startNotice.started(self);
+    }
+  }
+
+  void startFailed() {
+    if (startNotice != null && self != null) {
+      startNotice.failed(self, exitReason);
     }
   }
 
