@@ -96,7 +96,8 @@ public record SupervisorSpec(
 
   /** A simple_one_for_one supervisor of dynamic children made from {@code template}. */
   public static SupervisorSpec simpleOneForOne(ChildSpec template) {
-    return of(Strategy.SIMPLE_ONE_FOR_ONE).withChildren(List.of(template));
+    return new SupervisorSpec(Strategy.SIMPLE_ONE_FOR_ONE, 1, Duration.ofSeconds(5),
+        AutoShutdown.NEVER, List.of(template), Ticker.system());
   }
 
   /** At most {@code intensity} restarts within {@code period}. */
