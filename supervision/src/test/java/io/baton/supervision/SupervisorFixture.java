@@ -11,7 +11,6 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 
 /** One actor system per test class; a fresh log, report reader and ticker per test. */
@@ -19,20 +18,20 @@ abstract class SupervisorFixture {
 
   static final ActorTestKit kit = ActorTestKit.create();
 
+  /** The actor system this test runs in; a class with manual time overrides it. */
+  ActorTestKit kit() {
+    return kit;
+  }
+
   TestProbe<TestChild.Event> log;
   Reports reports;
   ManualTicker ticker;
 
   @BeforeEach
   void freshProbes() {
-    log = kit.createTestProbe(TestChild.Event.class);
-    reports = new Reports(kit);
+    log = kit().createTestProbe(TestChild.Event.class);
+    reports = new Reports(kit());
     ticker = new ManualTicker();
-  }
-
-  @AfterAll
-  static void stopSystem() {
-    // shared kit: stopped by the JVM; each class's supervisors are stopped by their tests
   }
 
   ChildSpec worker(String id) {
@@ -56,13 +55,13 @@ abstract class SupervisorFixture {
   }
 
   ActorRef<Supervisor.Command> start(SupervisorSpec spec) {
-    ActorRef<Supervisor.Command> supervisor = kit.spawn(Supervisor.create(spec));
+    ActorRef<Supervisor.Command> supervisor = kit().spawn(Supervisor.create(spec));
     reports.of(supervisor);
     return supervisor;
   }
 
   ActorRef<Supervisor.Command> spawn(Behavior<Supervisor.Command> behavior) {
-    ActorRef<Supervisor.Command> supervisor = kit.spawn(behavior);
+    ActorRef<Supervisor.Command> supervisor = kit().spawn(behavior);
     reports.of(supervisor);
     return supervisor;
   }
@@ -77,7 +76,7 @@ abstract class SupervisorFixture {
   }
 
   <R> R ask(ActorRef<Supervisor.Command> supervisor, Function<ActorRef<R>, Supervisor.Command> make) {
-    TestProbe<Object> probe = kit.createTestProbe();
+    TestProbe<Object> probe = kit().createTestProbe();
     @SuppressWarnings("unchecked")
     ActorRef<R> replyTo = (ActorRef<R>) (ActorRef<?>) probe.ref();
     supervisor.tell(make.apply(replyTo));
@@ -120,14 +119,14 @@ abstract class SupervisorFixture {
   }
 
   void stop(ActorRef<Supervisor.Command> supervisor) {
-    TestProbe<SupervisorReply> probe = kit.createTestProbe();
+    TestProbe<SupervisorReply> probe = kit().createTestProbe();
     supervisor.tell(new Supervisor.Stop(probe.ref()));
     probe.expectMessage(Duration.ofSeconds(10), SupervisorReply.OK);
-    TestProbe<Object> watcher = kit.createTestProbe();
+    TestProbe<Object> watcher = kit().createTestProbe();
     watcher.expectTerminated(supervisor, Duration.ofSeconds(10));
   }
 
   void expectTerminated(ActorRef<?> ref) {
-    kit.createTestProbe().expectTerminated(ref, Duration.ofSeconds(10));
+    kit().createTestProbe().expectTerminated(ref, Duration.ofSeconds(10));
   }
 }

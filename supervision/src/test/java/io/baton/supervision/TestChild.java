@@ -41,7 +41,8 @@ final class TestChild {
   /** What to do on a shutdown exit signal when trapping exits. */
   enum OnShutdown {
     STOP,
-    IGNORE
+    IGNORE,
+    CRASH
   }
 
   private TestChild() {}
@@ -99,9 +100,12 @@ final class TestChild {
                         new Event(
                             "exit " + id + ":" + Reports.describe(trapped.signal().reason()),
                             context.getSelf()));
-                    if (trapped.signal().reason() instanceof ExitReason.Shutdown
-                        && onShutdown == OnShutdown.STOP) {
-                      return Behaviors.stopped();
+                    if (trapped.signal().reason() instanceof ExitReason.Shutdown) {
+                      if (onShutdown == OnShutdown.STOP) {
+                        return Behaviors.stopped();
+                      } else if (onShutdown == OnShutdown.CRASH) {
+                        throw new IllegalStateException("crashed while stopping");
+                      }
                     }
                     return Behaviors.same();
                   })
