@@ -46,6 +46,16 @@ final class Reports {
     assertEquals(List.of(lines), seen);
   }
 
+  /** The next report of the supervisor, as a line. */
+  String next() {
+    while (true) {
+      SupervisorReport report = probe.receiveMessage(Duration.ofSeconds(10));
+      if (supervisor == null || report.supervisor().equals(supervisor)) {
+        return describe(report);
+      }
+    }
+  }
+
   /** No report of the supervisor arrives within a short while. */
   void expectNone() {
     probe.expectNoMessage(Duration.ofMillis(300));

@@ -28,6 +28,8 @@ final class TestChild {
 
   record Trapped(ExitSignal signal) implements Msg {}
 
+  record LinkTo(ActorRef<?> other) implements Msg {}
+
   /** How a start goes. */
   enum StartMode {
     OK,
@@ -87,6 +89,13 @@ final class TestChild {
                     throw new ProcessExit(exit.reason());
                   })
               .onMessage(StopNormally.class, stop -> Behaviors.stopped())
+              .onMessage(
+                  LinkTo.class,
+                  link -> {
+                    Links.link(context, link.other());
+                    log.tell(new Event("linked " + id, context.getSelf()));
+                    return Behaviors.same();
+                  })
               .onMessage(
                   Ping.class,
                   ping -> {
