@@ -13,7 +13,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.ListIterator;
 import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -108,6 +110,9 @@ final class SupervisorBehavior extends AbstractBehavior<Command> {
     Consumer<StartOutcome> onStarted;
     Runnable onStopped;
 
+    /** Set once the child is no longer one of the supervisor's children. */
+    boolean removed;
+
     ChildRecord(ChildSpec spec, Object argument) {
       this.spec = spec;
       this.argument = argument;
@@ -126,7 +131,10 @@ final class SupervisorBehavior extends AbstractBehavior<Command> {
   private final TimerScheduler<Command> timers;
   private final ProcessState process;
   private final ActorRef<Object> self;
+  /** In start order. */
   private final List<ChildRecord> children = new ArrayList<>();
+  /** The running incarnations, by ref: finds a child in constant time however many there are. */
+  private final Map<ActorRef<Object>, ChildRecord> byRef = new HashMap<>();
   private final RestartWindow restarts;
   private final ArrayDeque<PendingExit> pendingExits = new ArrayDeque<>();
   private final ArrayDeque<Command> deferred = new ArrayDeque<>();
@@ -176,7 +184,7 @@ final class SupervisorBehavior extends AbstractBehavior<Command> {
             ExitReason reason =
                 ExitReason.shutdown(
                     "failed_to_start_child '" + failed.spec.id() + "': " + failed.lastReason);
-            children.remove(failed);
+            removeChild(failed);
             stopAll(() -> exitWith(reason));
           }
         });
@@ -262,7 +270,7 @@ final class SupervisorBehavior extends AbstractBehavior<Command> {
       if (exit != null) {
         if (exit.child().state == ChildState.TERMINATED
             && exit.child().starts == exit.starts()
-            && children.contains(exit.child())) {
+            && !exit.child().removed) {
           afterUnexpectedExit(exit.child(), exit.reason());
         }
         continue;
@@ -303,6 +311,7 @@ final class SupervisorBehavior extends AbstractBehavior<Command> {
         terminated instanceof ChildFailed failed
             ? ExitReason.of(failed.getCause())
             : ExitReason.normal();
+    byRef.remove(ref);
     child.ref = null;
     child.lastReason = reason;
     switch (child.state) {
@@ -365,7 +374,7 @@ final class SupervisorBehavior extends AbstractBehavior<Command> {
       case RESTART -> restart(child);
       case KEEP -> autoShutdownCheck(child);
       case DELETE -> {
-        children.remove(child);
+        removeChild(child);
         autoShutdownCheck(child);
       }
     }
@@ -409,7 +418,7 @@ final class SupervisorBehavior extends AbstractBehavior<Command> {
         () -> {
           // Temporary siblings are stopped with the group but never restarted (OTP).
           group.removeIf(
-              c -> c != child && c.spec.restart() == RestartType.TEMPORARY && children.remove(c));
+              c -> c != child && c.spec.restart() == RestartType.TEMPORARY && removeChild(c));
           startInOrder(
               group.iterator(),
               failed -> {
@@ -433,7 +442,7 @@ final class SupervisorBehavior extends AbstractBehavior<Command> {
   }
 
   private void tryAgainRestart(ChildRecord child) {
-    if (child.state == ChildState.RESTARTING && children.contains(child)) {
+    if (child.state == ChildState.RESTARTING && !child.removed) {
       child.state = ChildState.TERMINATED;
       restart(child);
     }
@@ -449,7 +458,7 @@ final class SupervisorBehavior extends AbstractBehavior<Command> {
   private void startInOrder(Iterator<ChildRecord> it, Consumer<ChildRecord> done) {
     while (it.hasNext()) {
       ChildRecord child = it.next();
-      if (child.isAlive() || !children.contains(child)) {
+      if (child.isAlive() || child.removed) {
         continue;
       }
       start(
@@ -460,7 +469,7 @@ final class SupervisorBehavior extends AbstractBehavior<Command> {
             } else {
               if (outcome == StartOutcome.IGNORED
                   && (child.spec.restart() == RestartType.TEMPORARY || child.spec.isDynamic())) {
-                children.remove(child);
+                removeChild(child);
               }
               startInOrder(it, done);
             }
@@ -506,6 +515,7 @@ final class SupervisorBehavior extends AbstractBehavior<Command> {
     child.state = ChildState.STARTING;
     child.onStarted = then;
     child.ref = getContext().spawn(process, childName(child)).unsafeUpcast();
+    byRef.put(child.ref, child);
     getContext().watch(child.ref);
   }
 
@@ -675,13 +685,13 @@ final class SupervisorBehavior extends AbstractBehavior<Command> {
             case STARTED -> replyTo.tell(new SupervisorReply.Started(child.ref));
             case IGNORED -> {
               if (child.spec.restart() == RestartType.TEMPORARY || child.spec.isDynamic()) {
-                children.remove(child);
+                removeChild(child);
               }
               replyTo.tell(new SupervisorReply.Ignored());
             }
             case FAILED -> {
               if (dropOnFailure) {
-                children.remove(child);
+                removeChild(child);
               }
               replyTo.tell(new SupervisorReply.StartFailed(child.lastReason));
             }
@@ -717,7 +727,7 @@ final class SupervisorBehavior extends AbstractBehavior<Command> {
     Runnable done =
         () -> {
           if (child.spec.restart() == RestartType.TEMPORARY || child.spec.isDynamic()) {
-            children.remove(child);
+            removeChild(child);
           }
           child.state = ChildState.TERMINATED;
           replyTo.tell(SupervisorReply.OK);
@@ -761,7 +771,7 @@ final class SupervisorBehavior extends AbstractBehavior<Command> {
     } else if (child.isAlive()) {
       replyTo.tell(new SupervisorReply.Running());
     } else {
-      children.remove(child);
+      removeChild(child);
       replyTo.tell(SupervisorReply.OK);
     }
   }
@@ -797,12 +807,13 @@ final class SupervisorBehavior extends AbstractBehavior<Command> {
   // ------------------------------------------------------------------ helpers
 
   private ChildRecord find(ActorRef<Object> ref) {
-    for (ChildRecord c : children) {
-      if (ref.equals(c.ref)) {
-        return c;
-      }
-    }
-    return null;
+    return byRef.get(ref);
+  }
+
+  /** Removes a child that is not running; answers true (for use in filters). */
+  private boolean removeChild(ChildRecord child) {
+    child.removed = true;
+    return children.remove(child);
   }
 
   private ChildRecord findById(String id) {
