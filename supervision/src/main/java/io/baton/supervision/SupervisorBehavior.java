@@ -22,9 +22,9 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.ChildFailed;
 import org.apache.pekko.actor.typed.Terminated;
-import org.apache.pekko.actor.typed.eventstream.EventStream;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
@@ -110,6 +110,8 @@ final class SupervisorBehavior extends AbstractBehavior<Command> {
     Consumer<StartOutcome> onStarted;
     Runnable onStopped;
 
+    /** The child's id made safe for an actor name. */
+    String actorNamePrefix;
     /** Set once the child is no longer one of the supervisor's children. */
     boolean removed;
 
@@ -136,6 +138,7 @@ final class SupervisorBehavior extends AbstractBehavior<Command> {
   /** The running incarnations, by ref: finds a child in constant time however many there are. */
   private final Map<ActorRef<Object>, ChildRecord> byRef = new HashMap<>();
   private final RestartWindow restarts;
+  private final org.apache.pekko.event.EventStream eventStream;
   private final ArrayDeque<PendingExit> pendingExits = new ArrayDeque<>();
   private final ArrayDeque<Command> deferred = new ArrayDeque<>();
   private boolean busy;
@@ -165,6 +168,7 @@ final class SupervisorBehavior extends AbstractBehavior<Command> {
     this.process = process;
     this.self = context.getSelf().unsafeUpcast();
     this.restarts = new RestartWindow(spec.intensity(), spec.period());
+    this.eventStream = Adapter.toClassic(context.getSystem()).eventStream();
   }
 
   private Behavior<Command> startChildren() {
@@ -533,7 +537,10 @@ final class SupervisorBehavior extends AbstractBehavior<Command> {
   }
 
   private String childName(ChildRecord child) {
-    return URLEncoder.encode(child.spec.id(), StandardCharsets.UTF_8) + "-" + (++names);
+    if (child.actorNamePrefix == null) {
+      child.actorNamePrefix = URLEncoder.encode(child.spec.id(), StandardCharsets.UTF_8) + "-";
+    }
+    return child.actorNamePrefix + (++names);
   }
 
   // ------------------------------------------------------------------ stopping
@@ -826,7 +833,9 @@ final class SupervisorBehavior extends AbstractBehavior<Command> {
   }
 
   private void report(SupervisorReport report) {
-    getContext().getSystem().eventStream().tell(new EventStream.Publish<>(report));
+    // The classic event stream publishes synchronously: no hop through the typed adapter actor on
+    // the restart path, and reports reach subscribers in the order they were made.
+    eventStream.publish(report);
     if (report instanceof SupervisorReport.ChildExited exited
         && !exited.reason().isNormalOrShutdown()) {
       LOG.warn("supervisor {}: child '{}' exited: {}", getContext().getSelf().path(),

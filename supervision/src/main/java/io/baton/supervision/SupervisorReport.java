@@ -7,8 +7,8 @@ import org.apache.pekko.actor.typed.ActorRef;
 /**
  * What a supervisor did, as a structured event (OTP's progress, error and crash reports):
  * published on the actor system's event stream, in the order the supervisor did it, and logged
- * in one line without a stack trace. Subscribe with {@code EventStream.Subscribe} to observe a
- * tree.
+ * in one line without a stack trace. Subscribe with {@link SupervisorReports#subscribe} to
+ * observe a tree.
  */
 public sealed interface SupervisorReport {
 

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.eventstream.EventStream;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -19,7 +18,7 @@ class EscalationTest extends SupervisorFixture {
   /** Reports of every supervisor, as "supervisor: line", supervisor names without their suffix. */
   private TestProbe<SupervisorReport> allReports() {
     TestProbe<SupervisorReport> probe = kit().createTestProbe();
-    kit().system().eventStream().tell(new EventStream.Subscribe<>(SupervisorReport.class, probe.ref()));
+    SupervisorReports.subscribe(kit().system(), probe.ref());
     return probe;
   }
 

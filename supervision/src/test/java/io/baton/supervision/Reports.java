@@ -9,7 +9,6 @@ import java.util.List;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.eventstream.EventStream;
 
 /** Reads a supervisor's reports off the event stream as short lines, in order. */
 final class Reports {
@@ -19,7 +18,7 @@ final class Reports {
 
   Reports(ActorTestKit kit) {
     probe = kit.createTestProbe(SupervisorReport.class);
-    kit.system().eventStream().tell(new EventStream.Subscribe<>(SupervisorReport.class, probe.ref()));
+    SupervisorReports.subscribe(kit.system(), probe.ref());
   }
 
   /** Only reports of this supervisor count from now on. */
