@@ -749,38 +749,39 @@ final class SupervisorBehavior extends AbstractBehavior<Command> {
   }
 
   private void restartChild(String id, ActorRef<SupervisorReply> replyTo) {
-    if (spec.strategy() == Strategy.SIMPLE_ONE_FOR_ONE) {
-      replyTo.tell(new SupervisorReply.SimpleOneForOne());
-      return;
-    }
-    ChildRecord child = findById(id);
-    if (child == null) {
-      replyTo.tell(new SupervisorReply.NotFound());
-    } else if (child.state == ChildState.RESTARTING) {
-      replyTo.tell(new SupervisorReply.Restarting());
-    } else if (child.isAlive()) {
-      replyTo.tell(new SupervisorReply.Running());
-    } else {
+    ChildRecord child = stoppedStaticChild(id, replyTo);
+    if (child != null) {
       startOne(child, replyTo, false);
     }
   }
 
   private void deleteChild(String id, ActorRef<SupervisorReply> replyTo) {
+    ChildRecord child = stoppedStaticChild(id, replyTo);
+    if (child != null) {
+      removeChild(child);
+      replyTo.tell(SupervisorReply.OK);
+    }
+  }
+
+  /**
+   * The static child {@code id} if it is stopped; otherwise answers why not (OTP's errors for
+   * restart_child and delete_child) and returns {@code null}.
+   */
+  private ChildRecord stoppedStaticChild(String id, ActorRef<SupervisorReply> replyTo) {
+    ChildRecord child =
+        spec.strategy() == Strategy.SIMPLE_ONE_FOR_ONE ? null : findById(id);
     if (spec.strategy() == Strategy.SIMPLE_ONE_FOR_ONE) {
       replyTo.tell(new SupervisorReply.SimpleOneForOne());
-      return;
-    }
-    ChildRecord child = findById(id);
-    if (child == null) {
+    } else if (child == null) {
       replyTo.tell(new SupervisorReply.NotFound());
     } else if (child.state == ChildState.RESTARTING) {
       replyTo.tell(new SupervisorReply.Restarting());
     } else if (child.isAlive()) {
       replyTo.tell(new SupervisorReply.Running());
     } else {
-      removeChild(child);
-      replyTo.tell(SupervisorReply.OK);
+      return child;
     }
+    return null;
   }
 
   private List<ChildInfo> whichChildren() {
