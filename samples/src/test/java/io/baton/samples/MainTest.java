@@ -1,0 +1,46 @@
+package io.baton.samples;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The command line: which arguments run a sample, and the exit status of the others. */
+@Timeout(10)
+class MainTest {
+
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+  private int run(String... args) {
+    return Main.run(List.of(args), new PrintStream(out, true, UTF_8),
+        new PrintStream(err, true, UTF_8));
+  }
+
+  /** An unknown sample is refused with status 2 and the usage on standard error. */
+  @Test
+  void unknownSampleExitsWithUsageStatus() {
+    assertEquals(Main.EXIT_USAGE, run("no-such-sample"));
+    assertTrue(err.toString(UTF_8).contains("unknown arguments [no-such-sample]"));
+    assertTrue(err.toString(UTF_8).contains("usage: java -jar baton-samples-all.jar [sample]"));
+    assertEquals("", out.toString(UTF_8));
+  }
+
+  /** More than one argument is refused the same way. */
+  @Test
+  void extraArgumentsExitWithUsageStatus() {
+    assertEquals(Main.EXIT_USAGE, run(Main.SUPERVISION_DEMO, "again"));
+  }
+
+  /** Help lists the samples on standard output and succeeds. */
+  @Test
+  void helpListsTheSamples() {
+    assertEquals(Main.EXIT_OK, run("--help"));
+    assertTrue(out.toString(UTF_8).contains(Main.SUPERVISION_DEMO + "  (default)"));
+  }
+}
