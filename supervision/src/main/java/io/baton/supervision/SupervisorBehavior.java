@@ -409,9 +409,10 @@ final class SupervisorBehavior extends AbstractBehavior<Command> {
           new SupervisorReport.MaxIntensityReached(
               getContext().getSelf(), spec.intensity(), spec.period()));
       LOG.error(
-          "supervisor {} reached its maximum restart intensity ({} in {}) after child '{}' exited;"
-              + " stopping its children and exiting with reason shutdown",
-          getContext().getSelf().path(), spec.intensity(), spec.period(), child.spec.id());
+          "supervisor {} reached its maximum restart intensity ({} restarts in {} ms) after child"
+              + " '{}' exited; stopping its children and exiting with reason shutdown",
+          getContext().getSelf().path(), spec.intensity(), spec.period().toMillis(),
+          child.spec.id());
       shutdown(ExitReason.shutdown(), null);
       return;
     }

@@ -10,6 +10,7 @@ import io.baton.supervision.ChildInfo;
 import io.baton.supervision.Supervisor;
 import io.baton.supervision.SupervisorReply;
 import io.baton.supervision.SupervisorReport;
+import io.baton.supervision.SupervisorReports;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,7 +26,6 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.RecipientRef;
 import org.apache.pekko.actor.typed.SpawnProtocol;
-import org.apache.pekko.actor.typed.eventstream.EventStream;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.japi.function.Function;
 
@@ -295,12 +295,11 @@ public final class SupervisionDemo {
 
   /**
    * Spawns the report watcher and subscribes it before anything else runs, so that it sees the
-   * tree's first report: the subscription is queued at the event stream before any supervisor
-   * exists to publish.
+   * tree's first report: {@link SupervisorReports#subscribe} takes effect before it returns.
    */
   private void watchReports() throws DemoStepFailed {
     ActorRef<SupervisorReport> ref = spawn(watcher.behavior(), "supervisor-reports");
-    system.eventStream().tell(new EventStream.Subscribe<>(SupervisorReport.class, ref));
+    SupervisorReports.subscribe(system, ref);
   }
 
   private <T> ActorRef<T> spawn(Behavior<T> behavior, String name) throws DemoStepFailed {
