@@ -28,7 +28,9 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
  * </ul>
  *
  * <p>The loss of a remote peer's node is delivered as {@link ExitReason.NodeDown}, once the
- * cluster has removed that node. A process must not also {@code watch} a peer it links to or
+ * cluster has removed that node. Pekko watches remote actors only on nodes that are Up (or
+ * WeaklyUp) in the watcher's view: link to or monitor a process on another node once that node
+ * is Up, or its normal stop may go unnoticed until the node itself leaves. A process must not also {@code watch} a peer it links to or
  * monitors through its own context; Baton's watches are kept apart in a child actor named {@code
  * baton-peer-death-sensor}.
  */
