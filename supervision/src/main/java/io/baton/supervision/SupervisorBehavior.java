@@ -848,6 +848,9 @@ final class SupervisorBehavior extends AbstractBehavior<Command> {
     } else if (report instanceof SupervisorReport.ShutdownError error) {
       LOG.warn("supervisor {}: child '{}' exited with {} while being stopped",
           getContext().getSelf().path(), error.childId(), error.reason());
+    } else if (report instanceof SupervisorReport.SupervisorExited exited
+        && !exited.reason().isNormal()) {
+      LOG.error("supervisor {} exited: {}", getContext().getSelf().path(), exited.reason());
     } else if (LOG.isDebugEnabled()) {
       LOG.debug("{}", report);
     }
