@@ -1,0 +1,339 @@
+package io.baton.journal.replication;
+
+import com.typesafe.config.Config;
+import io.baton.journal.PluginSettings;
+import io.baton.journal.replication.ReplicationMessage.EpochState;
+import io.baton.journal.replication.ReplicationMessage.RangeReply;
+import io.baton.journal.replication.ReplicationMessage.ReplicateReply;
+import io.baton.journal.store.EventRecord;
+import io.baton.journal.store.JournalStore;
+import io.baton.journal.store.JournalStoreRegistry;
+import io.baton.ring.Ring;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.pekko.actor.AbstractExtensionId;
+import org.apache.pekko.actor.ActorSystem;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.ExtendedActorSystem;
+import org.apache.pekko.actor.Extension;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorRefResolver;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The replication half of Baton's journal on one node: the node's store, its replica endpoint,
+ * and the owner-side protocol (replicate a write, take ownership of an entity, read from a
+ * replica). One per actor system, started by the journal plugin or by the node at start-up (a
+ * node that only holds replicas must start it: {@code JournalReplication.get(system)}).
+ *
+ * <h2>Where events live</h2>
+ * A node that writes an entity's events is its <em>owner</em>; its events are kept on the owner
+ * and its next {@code factor - 1} ring successors (its <em>replica set</em>). The set shrinks only
+ * when the ring is smaller than the factor (then {@link #status} says data is under-replicated),
+ * never because a member is merely unreachable: a write then waits for the member or for the Split
+ * Brain Resolver to remove it, so no write is acknowledged by fewer replicas than promised.
+ *
+ * <h2>Fencing</h2>
+ * Before an owner replays an entity it raises the entity's epoch on its whole replica set (strictly
+ * above every epoch any of them holds) and tops its own copy up from the replica with the most
+ * events. Every later write carries that epoch; a store refuses a write with a lower epoch, in the
+ * same atomic step as the write. A node taken over while frozen or cut off wakes up with a stale
+ * epoch: its successor, which took over, is in its replica set, so its next synchronous write is
+ * refused there and never acknowledged. See {@code docs/decisions/0007-replication-and-fencing.md}.
+ */
+public final class JournalReplication implements Extension {
+
+  private static final Logger LOG = LoggerFactory.getLogger(JournalReplication.class);
+  private static final int ACQUIRE_ATTEMPTS = 5;
+
+  /** The extension id. */
+  public static final class Id extends AbstractExtensionId<JournalReplication> {
+    @Override
+    public JournalReplication createExtension(ExtendedActorSystem system) {
+      return new JournalReplication(system);
+    }
+  }
+
+  private static final Id ID = new Id();
+
+  public static JournalReplication get(ActorSystem system) {
+    return ID.get(system);
+  }
+
+  public static JournalReplication get(org.apache.pekko.actor.typed.ActorSystem<?> system) {
+    return ID.get(Adapter.toClassic(system));
+  }
+
+  private final org.apache.pekko.actor.typed.ActorSystem<Void> typed;
+  private final JournalStoreRegistry.Lease lease;
+  private final JournalStore store;
+  private final ReplicationSettings settings;
+  private final RingView ringView;
+  private final String self;
+  private final Map<Address, ActorRef<ReplicationMessage>> endpoints = new ConcurrentHashMap<>();
+  private final AtomicLong replicatedEvents = new AtomicLong();
+  private final AtomicLong inFlightReplications = new AtomicLong();
+  private final ConcurrentHashMap<String, ReplicaCatchUp.Progress> catchUp =
+      new ConcurrentHashMap<>();
+
+  private JournalReplication(ExtendedActorSystem system) {
+    Config config = system.settings().config();
+    PluginSettings plugin = PluginSettings.fromConfig(config.getConfig("baton.journal"),
+        "baton.journal");
+    this.typed = Adapter.toTyped(system);
+    this.settings = ReplicationSettings.fromConfig(config.getConfig("baton.journal.replication"));
+    this.lease = JournalStoreRegistry.acquire(plugin.store());
+    this.store = lease.store();
+    this.ringView = new RingView(system);
+    this.self = ringView.self().toString();
+    ActorRef<ReplicationMessage> local = typed.systemActorOf(
+        ReplicaEndpoint.create(store, self), ReplicaEndpoint.NAME, Props.empty());
+    endpoints.put(ringView.self(), local);
+    typed.systemActorOf(ReplicaCatchUp.create(this, catchUp, ringView.isClustered()),
+        "baton-journal-catch-up", Props.empty());
+    system.registerOnTermination(lease::close);
+  }
+
+  /** The node's store. */
+  public JournalStore store() {
+    return store;
+  }
+
+  public ReplicationSettings settings() {
+    return settings;
+  }
+
+  /** This node's address, as replicas name it. */
+  public String self() {
+    return self;
+  }
+
+  /** The ring now, as this node sees it. */
+  public Ring ring() {
+    return ringView.ring();
+  }
+
+  /** The other nodes that must hold what this node writes, now. */
+  public List<Address> replicaTargets() {
+    List<Address> set = ringView.ring().replicaSet(ringView.self(), settings.factor());
+    return set.subList(1, set.size());
+  }
+
+  // ----------------------------------------------------------------------------- writing
+
+  /**
+   * Sends {@code events} to every replica target; the stage completes when all have made them
+   * durable, or fails with {@link FencedException} (a replica holds a newer epoch) or {@link
+   * ReplicationException} (a replica failed or did not answer within the ack timeout).
+   */
+  public CompletionStage<Void> replicate(List<EventRecord> events, Map<String, Long> epochs) {
+    List<Address> targets = replicaTargets();
+    if (targets.isEmpty()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    List<CompletableFuture<Void>> acks = new ArrayList<>(targets.size());
+    for (Address target : targets) {
+      acks.add(replicateTo(target, events, epochs).toCompletableFuture());
+    }
+    return CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new));
+  }
+
+  /** Sends {@code events} to one replica; completes when it has made them durable. */
+  CompletionStage<Void> replicateTo(
+      Address target, List<EventRecord> events, Map<String, Long> epochs) {
+    inFlightReplications.incrementAndGet();
+    CompletionStage<ReplicateReply> reply = AskPattern.ask(endpoint(target),
+        replyTo -> new ReplicationMessage.Replicate(self, events, epochs, replyTo),
+        settings.ackTimeout(), typed.scheduler());
+    return reply.handle((answer, failure) -> {
+      inFlightReplications.decrementAndGet();
+      check(target, answer, failure);
+      replicatedEvents.addAndGet(events.size());
+      return (Void) null;
+    });
+  }
+
+  /** The highest sequence number {@code target} holds for each of {@code pids}. */
+  CompletionStage<Map<String, Long>> queryHighest(Address target, List<String> pids) {
+    return AskPattern.<ReplicationMessage, ReplicationMessage.Highest>ask(endpoint(target),
+            replyTo -> new ReplicationMessage.QueryHighest(List.copyOf(pids), replyTo),
+            settings.ackTimeout(), typed.scheduler())
+        .thenApply(ReplicationMessage.Highest::highestSequenceNrs);
+  }
+
+  /** Deletes up to {@code toSequenceNr} on every replica target. */
+  public CompletionStage<Void> replicateDelete(String persistenceId, long toSequenceNr) {
+    List<CompletableFuture<Void>> acks = new ArrayList<>();
+    for (Address target : replicaTargets()) {
+      CompletionStage<ReplicateReply> reply = AskPattern.ask(endpoint(target),
+          replyTo -> new ReplicationMessage.DeleteTo(persistenceId, toSequenceNr, replyTo),
+          settings.ackTimeout(), typed.scheduler());
+      acks.add(reply.handle((answer, failure) -> {
+        check(target, answer, failure);
+        return (Void) null;
+      }).toCompletableFuture());
+    }
+    return CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new));
+  }
+
+  private static void check(Address target, ReplicateReply answer, Throwable failure) {
+    if (failure != null) {
+      throw new ReplicationException("replica " + target + " did not confirm the write: "
+          + failure.getMessage() + ". The write is not acknowledged; it succeeds again once the"
+          + " replica answers or the cluster removes it", failure);
+    }
+    if (answer instanceof ReplicationMessage.Fenced fenced) {
+      throw new FencedException(fenced.persistenceId(), fenced.sentEpoch(),
+          fenced.currentEpoch(), fenced.replica());
+    }
+    if (answer instanceof ReplicationMessage.ReplicaFailed failed) {
+      throw new ReplicationException("replica " + failed.replica() + " could not store the write: "
+          + failed.reason());
+    }
+  }
+
+  // ----------------------------------------------------------------------------- ownership
+
+  /**
+   * Makes this node the owner of {@code persistenceId}: raises its epoch on the whole replica set
+   * strictly above what any of them holds, and copies to the local store any events a replica
+   * has that this node lacks. Completes with the new epoch, under which this node then writes.
+   */
+  public CompletionStage<Long> acquire(String persistenceId) {
+    return acquire(persistenceId, 1);
+  }
+
+  private CompletionStage<Long> acquire(String persistenceId, int attempt) {
+    List<Address> set = ringView.ring().replicaSet(ringView.self(), settings.factor());
+    return queryAll(set, persistenceId).thenCompose(states -> {
+      long next = 1;
+      for (EpochState state : states) {
+        next = Math.max(next, state.epoch() + 1);
+      }
+      long epoch = next;
+      return raiseAll(set, persistenceId, epoch).thenCompose(previous -> {
+        boolean won = previous.stream().allMatch(p -> p.epoch() < epoch);
+        if (!won) {
+          if (attempt >= ACQUIRE_ATTEMPTS) {
+            throw new ReplicationException("could not take ownership of " + persistenceId
+                + ": another node raised its epoch concurrently " + attempt + " times");
+          }
+          return acquire(persistenceId, attempt + 1);
+        }
+        return topUp(persistenceId, states, epoch).thenApply(done -> epoch);
+      });
+    });
+  }
+
+  private CompletionStage<List<EpochState>> queryAll(List<Address> set, String persistenceId) {
+    List<CompletableFuture<EpochState>> replies = new ArrayList<>();
+    for (Address node : set) {
+      replies.add(AskPattern.<ReplicationMessage, EpochState>ask(endpoint(node),
+              replyTo -> new ReplicationMessage.QueryEpoch(persistenceId, replyTo),
+              settings.ackTimeout(), typed.scheduler())
+          .toCompletableFuture());
+    }
+    return allOf(replies, "asking the replica set " + set + " about " + persistenceId);
+  }
+
+  /** Raises the epoch everywhere; completes with the epochs each held before. */
+  private CompletionStage<List<EpochState>> raiseAll(
+      List<Address> set, String persistenceId, long epoch) {
+    List<CompletableFuture<EpochState>> replies = new ArrayList<>();
+    for (Address node : set) {
+      replies.add(AskPattern.<ReplicationMessage, EpochState>ask(endpoint(node),
+              replyTo -> new ReplicationMessage.RaiseEpoch(persistenceId, epoch, self, replyTo),
+              settings.ackTimeout(), typed.scheduler())
+          .toCompletableFuture());
+    }
+    return allOf(replies, "raising the epoch of " + persistenceId + " on " + set);
+  }
+
+  /** Copies into the local store the events some replica holds beyond the local highest. */
+  private CompletionStage<Void> topUp(String persistenceId, List<EpochState> states, long epoch) {
+    long local = store.highestSequenceNr(persistenceId);
+    EpochState best = null;
+    for (EpochState state : states) {
+      if (state.highestSequenceNr() > local
+          && (best == null || state.highestSequenceNr() > best.highestSequenceNr())) {
+        best = state;
+      }
+    }
+    if (best == null) {
+      return CompletableFuture.completedFuture(null);
+    }
+    LOG.info("taking ownership of {}: copying events {}..{} from {}", persistenceId, local + 1,
+        best.highestSequenceNr(), best.replica());
+    return copyRange(best.replica(), persistenceId, local + 1, best.highestSequenceNr(), epoch);
+  }
+
+  /** Reads {@code [from, to]} from {@code replica} in batches and appends it locally. */
+  public CompletionStage<Void> copyRange(
+      String replica, String persistenceId, long from, long to, long epoch) {
+    if (from > to) {
+      return CompletableFuture.completedFuture(null);
+    }
+    Address address = org.apache.pekko.actor.AddressFromURIString.parse(replica);
+    int max = settings.catchUpBatchSize();
+    return AskPattern.<ReplicationMessage, RangeReply>ask(endpoint(address),
+            replyTo -> new ReplicationMessage.ReadRange(persistenceId, from, to, max, replyTo),
+            settings.ackTimeout(), typed.scheduler())
+        .thenCompose(reply -> {
+          if (reply.error() != null) {
+            throw new ReplicationException("reading " + persistenceId + " " + from + ".." + to
+                + " from " + replica + " failed: " + reply.error());
+          }
+          if (reply.events().isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+          }
+          long last = reply.events().get(reply.events().size() - 1).sequenceNr();
+          return store.appendFenced(reply.events(), Map.of(persistenceId, epoch))
+              .thenCompose(done -> copyRange(replica, persistenceId, last + 1, to, epoch));
+        });
+  }
+
+  private static <T> CompletionStage<List<T>> allOf(
+      List<CompletableFuture<T>> replies, String what) {
+    return CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new))
+        .handle((done, failure) -> {
+          if (failure != null) {
+            throw new ReplicationException(what + " failed: " + failure.getMessage()
+                + ". Ownership is not taken; the entity's recovery fails and is retried", failure);
+          }
+          List<T> results = new ArrayList<>(replies.size());
+          for (CompletableFuture<T> reply : replies) {
+            results.add(reply.join());
+          }
+          return results;
+        });
+  }
+
+  // ----------------------------------------------------------------------------- endpoints
+
+  private ActorRef<ReplicationMessage> endpoint(Address node) {
+    return endpoints.computeIfAbsent(node, address -> ActorRefResolver.get(typed)
+        .resolveActorRef(address + "/system/" + ReplicaEndpoint.NAME));
+  }
+
+  /** The state of replication on this node, for operators. */
+  public ReplicationStatus status() {
+    List<Address> targets = replicaTargets();
+    return new ReplicationStatus(self, settings.mode(), settings.factor(), ring().nodes().stream()
+        .map(Address::toString).toList(), targets.stream().map(Address::toString).toList(),
+        targets.size() + 1 < settings.factor(), inFlightReplications.get(),
+        replicatedEvents.get(), catchUp.values().stream()
+            .map(c -> new ReplicationStatus.CatchUp(c.target(), c.pidsPending(), c.eventsCopied(),
+                c.caughtUp()))
+            .toList());
+  }
+
+}

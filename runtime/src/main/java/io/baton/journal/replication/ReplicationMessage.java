@@ -1,0 +1,79 @@
+package io.baton.journal.replication;
+
+import io.baton.journal.store.EventRecord;
+import java.util.List;
+import java.util.Map;
+import org.apache.pekko.actor.typed.ActorRef;
+
+/**
+ * The protocol between a node's journal and the {@link ReplicaEndpoint}s of its replica set.
+ * Every message crosses nodes as CBOR through Pekko's Jackson serializer (bound in the runtime's
+ * {@code reference.conf}); event payloads travel as the same bytes the owner stored.
+ */
+public sealed interface ReplicationMessage {
+
+  /**
+   * Store these events, written by {@code owner} under the given epochs (one per persistence id);
+   * refuse the whole batch if the replica holds a higher epoch for any of them.
+   */
+  record Replicate(
+      String owner,
+      List<EventRecord> events,
+      Map<String, Long> epochs,
+      ActorRef<ReplicateReply> replyTo)
+      implements ReplicationMessage {}
+
+  /** The answer to {@link Replicate}. */
+  sealed interface ReplicateReply extends ReplicationMessage {}
+
+  /** The events are durable on the replica. */
+  record Replicated(String replica) implements ReplicateReply {}
+
+  /** Refused: the replica holds a newer epoch for {@code persistenceId}, so the sender is stale. */
+  record Fenced(String replica, String persistenceId, long sentEpoch, long currentEpoch)
+      implements ReplicateReply {}
+
+  /** The replica could not store the events; {@code reason} says why. */
+  record ReplicaFailed(String replica, String reason) implements ReplicateReply {}
+
+  /**
+   * Raise the fencing epoch of {@code persistenceId} to {@code epoch} if it is higher than the one
+   * held: a new owner does this on every replica before it replays, so that an older owner can no
+   * longer write. The reply's {@code epoch} is the one held <em>before</em>: the raise was this
+   * sender's alone exactly when that is lower than {@code epoch}.
+   */
+  record RaiseEpoch(String persistenceId, long epoch, String owner, ActorRef<EpochState> replyTo)
+      implements ReplicationMessage {}
+
+  /** Tell the epoch and highest sequence number held for {@code persistenceId}. */
+  record QueryEpoch(String persistenceId, ActorRef<EpochState> replyTo)
+      implements ReplicationMessage {}
+
+  /** What a replica holds for one persistence id. */
+  record EpochState(String replica, String persistenceId, long epoch, long highestSequenceNr)
+      implements ReplicationMessage {}
+
+  /** Send the stored events of {@code persistenceId} in {@code [from, to]}, at most {@code max}. */
+  record ReadRange(
+      String persistenceId, long from, long to, int max, ActorRef<RangeReply> replyTo)
+      implements ReplicationMessage {}
+
+  /** Events read for a {@link ReadRange}; {@code error} is set, and events empty, if it failed. */
+  record RangeReply(String replica, List<EventRecord> events, String error)
+      implements ReplicationMessage {}
+
+  /** Delete the events of {@code persistenceId} up to {@code toSequenceNr}. */
+  record DeleteTo(String persistenceId, long toSequenceNr, ActorRef<ReplicateReply> replyTo)
+      implements ReplicationMessage {}
+
+  /**
+   * Tell the highest sequence number held for each of these persistence ids (0 when none), so a
+   * catch-up knows what is missing.
+   */
+  record QueryHighest(List<String> persistenceIds, ActorRef<Highest> replyTo)
+      implements ReplicationMessage {}
+
+  /** The answer to {@link QueryHighest}. */
+  record Highest(String replica, Map<String, Long> highestSequenceNrs)
+      implements ReplicationMessage {}
+}
