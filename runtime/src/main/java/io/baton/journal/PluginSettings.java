@@ -1,0 +1,43 @@
+package io.baton.journal;
+
+import com.typesafe.config.Config;
+import io.baton.journal.store.JournalStoreSettings;
+import java.nio.file.Path;
+
+/**
+ * The typed settings of one plugin block ({@code baton.journal} or {@code baton.snapshot-store}),
+ * read once when the plugin starts. An invalid value fails the start with the key, the value and
+ * what is allowed.
+ */
+record PluginSettings(JournalStoreSettings store, String readDispatcher) {
+
+  static PluginSettings fromConfig(Config config, String configPath) {
+    String dir = config.getString("dir");
+    if (dir.isBlank()) {
+      throw invalid(configPath, "dir", "\"" + dir + "\"", "a directory path");
+    }
+    int maxRequests = config.getInt("group-commit.max-requests");
+    if (maxRequests < 1) {
+      throw invalid(configPath, "group-commit.max-requests", maxRequests, "at least 1");
+    }
+    long maxBytes = config.getBytes("group-commit.max-bytes");
+    if (maxBytes < 1) {
+      throw invalid(configPath, "group-commit.max-bytes", maxBytes, "at least 1 byte");
+    }
+    String readDispatcher = config.getString("read-dispatcher");
+    if (readDispatcher.isBlank()) {
+      throw invalid(configPath, "read-dispatcher", "\"\"", "the path of a dispatcher");
+    }
+    JournalStoreSettings store = JournalStoreSettings.create(Path.of(dir))
+        .withFsync(config.getBoolean("fsync"))
+        .withMaxGroupRequests(maxRequests)
+        .withMaxGroupBytes(maxBytes);
+    return new PluginSettings(store, readDispatcher);
+  }
+
+  private static IllegalArgumentException invalid(
+      String configPath, String key, Object value, String allowed) {
+    return new IllegalArgumentException(
+        configPath + "." + key + " = " + value + " is invalid: it must be " + allowed);
+  }
+}
