@@ -1,21 +1,33 @@
 package io.baton.journal;
 
 import com.typesafe.config.Config;
+import io.baton.journal.replication.FencedException;
+import io.baton.journal.replication.JournalReplication;
+import io.baton.journal.replication.ReplicationException;
+import io.baton.journal.replication.ReplicationMode;
+import io.baton.journal.store.CorruptRecordException;
 import io.baton.journal.store.EventRecord;
+import io.baton.journal.store.FencedWriteException;
 import io.baton.journal.store.JournalStore;
 import io.baton.journal.store.JournalStoreRegistry;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
-import org.apache.pekko.dispatch.Futures;
 import org.apache.pekko.persistence.AtomicWrite;
 import org.apache.pekko.persistence.PersistentRepr;
 import org.apache.pekko.persistence.journal.japi.AsyncWriteJournal;
 import org.apache.pekko.serialization.Serialization;
 import org.apache.pekko.serialization.SerializationExtension;
-import scala.concurrent.ExecutionContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import scala.concurrent.ExecutionContextExecutor;
 import scala.concurrent.Future;
 import scala.jdk.javaapi.CollectionConverters;
 import scala.jdk.javaapi.FutureConverters;
@@ -46,10 +58,17 @@ import scala.jdk.javaapi.FutureConverters;
  */
 public final class BatonJournal extends AsyncWriteJournal {
 
+  private static final Logger LOG = LoggerFactory.getLogger(BatonJournal.class);
+
   private final JournalStoreRegistry.Lease lease;
   private final JournalStore store;
+  private final JournalReplication replication;
+  /** The epoch this node writes each entity under; set when it takes ownership. */
+  private final Map<String, Long> owned = new ConcurrentHashMap<>();
+  /** Entities a replica refused to this node: it is no longer their owner. */
+  private final Map<String, Long> fenced = new ConcurrentHashMap<>();
   private final Serialization serialization;
-  private final ExecutionContext reads;
+  private final ExecutionContextExecutor reads;
 
   /** Called by Pekko Persistence with the plugin's configuration block and its path. */
   public BatonJournal(Config config, String configPath) {
@@ -58,6 +77,7 @@ public final class BatonJournal extends AsyncWriteJournal {
     this.reads = context().system().dispatchers().lookup(settings.readDispatcher());
     this.lease = JournalStoreRegistry.acquire(settings.store());
     this.store = lease.store();
+    this.replication = JournalReplication.get(context().system());
   }
 
   @Override
@@ -89,29 +109,185 @@ public final class BatonJournal extends AsyncWriteJournal {
       }
     }
     Iterable<Optional<Exception>> outcome = results;
+    if (records.isEmpty()) {
+      return scala(CompletableFuture.completedFuture(outcome));
+    }
     CompletionStage<Iterable<Optional<Exception>>> stored =
-        store.append(records).thenApply(done -> outcome);
-    return FutureConverters.asScala(stored);
+        epochsFor(records).thenCompose(epochs -> write(records, epochs)).thenApply(done -> outcome);
+    return scala(stored);
+  }
+
+  /** The epoch this node writes each persistence id under, taking ownership where needed. */
+  private CompletionStage<Map<String, Long>> epochsFor(List<EventRecord> records) {
+    Map<String, Long> epochs = new HashMap<>();
+    CompletionStage<Void> acquired = CompletableFuture.completedFuture(null);
+    for (EventRecord record : records) {
+      String pid = record.persistenceId();
+      if (epochs.containsKey(pid)) {
+        continue;
+      }
+      Long fencedAt = fenced.get(pid);
+      if (fencedAt != null) {
+        return CompletableFuture.failedFuture(new FencedException(pid, fencedAt, fencedAt + 1,
+            "an earlier asynchronous replication"));
+      }
+      Long epoch = owned.get(pid);
+      if (epoch != null) {
+        epochs.put(pid, epoch);
+      } else {
+        epochs.put(pid, 0L);
+        acquired = acquired.thenCompose(done -> acquire(pid))
+            .thenAccept(newEpoch -> epochs.put(pid, newEpoch));
+      }
+    }
+    return acquired.thenApply(done -> epochs);
+  }
+
+  private CompletionStage<Long> acquire(String persistenceId) {
+    return replication.acquire(persistenceId).thenApply(epoch -> {
+      owned.put(persistenceId, epoch);
+      fenced.remove(persistenceId);
+      return epoch;
+    });
+  }
+
+  /**
+   * Stores locally (fenced) and on the replicas. In sync mode the write is acknowledged when both
+   * are done; in async mode when the local write is, the replicas following.
+   */
+  private CompletionStage<Void> write(List<EventRecord> records, Map<String, Long> epochs) {
+    CompletionStage<Void> local = store.appendFenced(records, epochs)
+        .exceptionally(failure -> {
+          throw fencedOrRethrow(failure, epochs);
+        });
+    CompletionStage<Void> replicas = replication.replicate(records, epochs)
+        .exceptionally(failure -> {
+          throw fencedOrRethrow(failure, epochs);
+        });
+    if (replication.settings().mode() == ReplicationMode.ASYNC) {
+      replicas.whenComplete((done, failure) -> {
+        if (failure != null) {
+          LOG.warn("asynchronous replication of {} events failed: {}", records.size(),
+              failure.getMessage());
+        }
+      });
+      return local;
+    }
+    return local.thenCombine(replicas, (a, b) -> null);
+  }
+
+  /** Unwraps a failure; a fencing refusal also ends this node's ownership of the entity. */
+  private RuntimeException fencedOrRethrow(Throwable failure, Map<String, Long> epochs) {
+    Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+        ? failure.getCause() : failure;
+    if (cause instanceof FencedWriteException refused) {
+      forget(refused.persistenceId(), refused.sentEpoch());
+      return new FencedException(refused.persistenceId(), refused.sentEpoch(),
+          refused.currentEpoch(), replication.self());
+    }
+    if (cause instanceof FencedException) {
+      for (Map.Entry<String, Long> entry : epochs.entrySet()) {
+        forget(entry.getKey(), entry.getValue());
+      }
+    }
+    return cause instanceof RuntimeException runtime ? runtime : new CompletionException(cause);
+  }
+
+  private void forget(String persistenceId, long epoch) {
+    owned.remove(persistenceId, epoch);
+    fenced.put(persistenceId, epoch);
   }
 
   @Override
   public Future<Void> doAsyncDeleteMessagesTo(String persistenceId, long toSequenceNr) {
-    return FutureConverters.asScala(store.deleteTo(persistenceId, toSequenceNr));
+    return scala(store.deleteTo(persistenceId, toSequenceNr)
+        .thenCompose(done -> replication.replicateDelete(persistenceId, toSequenceNr)));
   }
 
+  /**
+   * Replays from the local store. A record that fails its integrity check is not served: the
+   * range from it on is copied again from a replica that holds it, and the replay resumes.
+   */
   @Override
   public Future<Void> doAsyncReplayMessages(String persistenceId, long fromSequenceNr,
       long toSequenceNr, long max, Consumer<PersistentRepr> replayCallback) {
-    return Futures.future(() -> {
-      store.replay(persistenceId, fromSequenceNr, toSequenceNr, max,
-          record -> replayCallback.accept(deserialize(record)));
-      return null;
-    }, reads);
+    return scala(replay(persistenceId, fromSequenceNr, toSequenceNr, max,
+        replayCallback, true));
   }
 
+  private CompletionStage<Void> replay(String persistenceId, long from, long to, long max,
+      Consumer<PersistentRepr> replayCallback, boolean repairAllowed) {
+    long[] next = {from};
+    long[] left = {max};
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    reads.execute(() -> {
+      try {
+        store.replay(persistenceId, from, to, max, record -> {
+          replayCallback.accept(deserialize(record));
+          next[0] = record.sequenceNr() + 1;
+          left[0]--;
+        });
+        done.complete(null);
+      } catch (CorruptRecordException corrupt) {
+        done.completeExceptionally(corrupt);
+      } catch (RuntimeException e) {
+        done.completeExceptionally(e);
+      }
+    });
+    return done.handle((ok, failure) -> failure).thenCompose(failure -> {
+      if (failure == null) {
+        return CompletableFuture.completedFuture((Void) null);
+      }
+      if (!(failure instanceof CorruptRecordException corrupt) || !repairAllowed
+          || replication.replicaTargets().isEmpty()) {
+        return CompletableFuture.<Void>failedFuture(failure);
+      }
+      LOG.warn("{}; repairing {} from {} on from its replicas", corrupt.getMessage(),
+          persistenceId, corrupt.sequenceNr());
+      return repair(persistenceId, corrupt.sequenceNr())
+          .thenCompose(repaired -> replay(persistenceId, next[0], to, left[0], replayCallback,
+              false));
+    });
+  }
+
+  /** Copies {@code persistenceId} from {@code from} on again from the first replica that has it. */
+  private CompletionStage<Void> repair(String persistenceId, long from) {
+    long epoch = owned.getOrDefault(persistenceId, store.epoch(persistenceId));
+    long to = store.highestSequenceNr(persistenceId);
+    CompletionStage<Void> attempt = CompletableFuture.failedFuture(
+        new ReplicationException("no replica could repair " + persistenceId));
+    for (var replica : replication.replicaTargets()) {
+      attempt = attempt.exceptionallyCompose(previous ->
+          replication.copyRange(replica.toString(), persistenceId, from, to, epoch));
+    }
+    return attempt;
+  }
+
+  /**
+   * Called by Pekko at the start of every recovery: this node takes ownership of the entity
+   * (fences older owners, tops its copy up from the replicas), then answers from its store.
+   */
   @Override
   public Future<Long> doAsyncReadHighestSequenceNr(String persistenceId, long fromSequenceNr) {
-    return Futures.future(() -> store.highestSequenceNr(persistenceId), reads);
+    return scala(
+        acquire(persistenceId).thenApply(epoch -> store.highestSequenceNr(persistenceId)));
+  }
+
+  /**
+   * The stage as a Scala future that fails with the real cause: Pekko reports a journal failure
+   * to the behaviour as it is, so a {@link CompletionException} wrapper would hide the reason.
+   */
+  private static <T> Future<T> scala(CompletionStage<T> stage) {
+    CompletableFuture<T> unwrapped = new CompletableFuture<>();
+    stage.whenComplete((value, failure) -> {
+      if (failure == null) {
+        unwrapped.complete(value);
+      } else {
+        unwrapped.completeExceptionally(failure instanceof CompletionException
+            && failure.getCause() != null ? failure.getCause() : failure);
+      }
+    });
+    return FutureConverters.asScala(unwrapped);
   }
 
   private PersistentRepr deserialize(EventRecord record) {

@@ -9,9 +9,9 @@ import java.nio.file.Path;
  * read once when the plugin starts. An invalid value fails the start with the key, the value and
  * what is allowed.
  */
-record PluginSettings(JournalStoreSettings store, String readDispatcher) {
+public record PluginSettings(JournalStoreSettings store, String readDispatcher) {
 
-  static PluginSettings fromConfig(Config config, String configPath) {
+  public static PluginSettings fromConfig(Config config, String configPath) {
     String dir = config.getString("dir");
     if (dir.isBlank()) {
       throw invalid(configPath, "dir", "\"" + dir + "\"", "a directory path");

@@ -70,8 +70,13 @@ final class CommitGroup implements AutoCloseable {
     return epoch != null ? epoch : reader.epoch(persistenceId, pidKey);
   }
 
-  void putEpoch(String persistenceId, byte[] pidKey, long epoch) throws RocksDBException {
-    batch.put(columns.epochs(), pidKey, RecordFrame.encodeLongs(epoch));
+  /**
+   * Stores the epoch of {@code persistenceId}, and whether this node owns it (it raised the epoch
+   * itself) or a node elsewhere does.
+   */
+  void putEpoch(String persistenceId, byte[] pidKey, long epoch, boolean ownedHere)
+      throws RocksDBException {
+    batch.put(columns.epochs(), pidKey, RecordFrame.encodeLongs(epoch, ownedHere ? 1 : 0));
     pendingEpochs.put(persistenceId, epoch);
   }
 

@@ -244,6 +244,16 @@ public final class JournalStore implements AutoCloseable {
    * @throws NullPointerException (at once) if the list or one of its records is null
    */
   public CompletionStage<Void> append(List<EventRecord> records) {
+    return appendAfter(records, group -> { });
+  }
+
+  /** A check run by the writer, inside the append's atomic step, before the append is staged. */
+  @FunctionalInterface
+  private interface PreCheck {
+    void check(CommitGroup group) throws RocksDBException;
+  }
+
+  private CompletionStage<Void> appendAfter(List<EventRecord> records, PreCheck preCheck) {
     List<EventRecord> batch = List.copyOf(records);
     if (batch.isEmpty()) {
       return CompletableFuture.completedFuture(null);
@@ -266,6 +276,7 @@ public final class JournalStore implements AutoCloseable {
       bytes += record.payload().length;
     }
     return writer.submit(group -> {
+      preCheck.check(group);
       for (int i = 0; i < size; i++) {
         group.batch.put(columns.events(), keys[i], values[i]);
       }
@@ -546,11 +557,84 @@ public final class JournalStore implements AutoCloseable {
     return writer.submit(group -> {
       long current = group.epoch(persistenceId, pidKey);
       if (epoch > current) {
-        group.putEpoch(persistenceId, pidKey, epoch);
+        group.putEpoch(persistenceId, pidKey, epoch, false);
         return epoch;
       }
       return current;
     }, 0, 0, false);
+  }
+
+  /**
+   * Raises the fencing epoch of {@code persistenceId} to {@code epoch} if it is higher than the
+   * stored one, and records whether this node is now its owner; one atomic, durable step.
+   *
+   * @param ownedHere true when this node raises the epoch to own the entity, false when another
+   *     node's raise is stored here (this node is then only a replica)
+   * @return a stage completed, once durable, with the epoch held <em>before</em>: the raise took
+   *     effect exactly when that is lower than {@code epoch}
+   */
+  public CompletionStage<Long> swapEpochIfHigher(
+      String persistenceId, long epoch, boolean ownedHere) {
+    StoreKeys.requirePersistenceId(persistenceId);
+    if (epoch < 1) {
+      throw new IllegalArgumentException(
+          "epoch of " + persistenceId + " is " + epoch + ": an owner's epoch is at least 1");
+    }
+    byte[] pidKey = StoreKeys.pidKey(persistenceId);
+    return writer.submit(group -> {
+      long previous = group.epoch(persistenceId, pidKey);
+      if (epoch > previous) {
+        group.putEpoch(persistenceId, pidKey, epoch, ownedHere);
+      }
+      return previous;
+    }, 0, 0, false);
+  }
+
+  /**
+   * Appends records as {@link #append} does, but only if each record's persistence id has no
+   * newer epoch here than the one it was written under: the fencing check and the write are one
+   * atomic step of the writer, so a raise cannot slip in between.
+   *
+   * @param epochs the writer's epoch for every persistence id among the records
+   * @return a stage completed when durable, or failed with {@link FencedWriteException} (nothing
+   *     stored) if a newer owner's epoch is stored here
+   */
+  public CompletionStage<Void> appendFenced(List<EventRecord> records, Map<String, Long> epochs) {
+    Map<String, Long> checked = new LinkedHashMap<>();
+    for (EventRecord record : records) {
+      Long epoch = epochs.get(record.persistenceId());
+      if (epoch == null) {
+        throw new IllegalArgumentException("no epoch given for " + record.persistenceId()
+            + ": a fenced append needs the writer's epoch for every persistence id");
+      }
+      checked.put(record.persistenceId(), epoch);
+    }
+    return appendAfter(records, group -> {
+      for (Map.Entry<String, Long> entry : checked.entrySet()) {
+        long current = group.epoch(entry.getKey(), StoreKeys.pidKey(entry.getKey()));
+        if (current > entry.getValue()) {
+          throw new FencedWriteException(entry.getKey(), entry.getValue(), current);
+        }
+      }
+    });
+  }
+
+  /** The persistence ids whose current epoch this node raised itself: the entities it owns. */
+  public List<String> ownedPersistenceIds() {
+    return reading(() -> {
+      List<String> owned = new ArrayList<>();
+      try (RocksIterator it = db.newIterator(columns.epochs())) {
+        for (it.seekToFirst(); it.isValid(); it.next()) {
+          String pid = StoreKeys.persistenceId(it.key());
+          long[] fields = RecordFrame.decodeLongs(it.value(), 2, directory, Kind.EPOCH, pid);
+          if (fields[1] == 1) {
+            owned.add(pid);
+          }
+        }
+        it.status();
+      }
+      return owned;
+    });
   }
 
   // --------------------------------------------------------------------------- the rest
@@ -633,6 +717,6 @@ public final class JournalStore implements AutoCloseable {
     byte[] value = db.get(columns.epochs(), pidKey);
     return value == null
         ? 0L
-        : RecordFrame.decodeLongs(value, 1, directory, Kind.EPOCH, persistenceId)[0];
+        : RecordFrame.decodeLongs(value, 2, directory, Kind.EPOCH, persistenceId)[0];
   }
 }

@@ -36,6 +36,13 @@ final class StoreKeys {
     return ByteBuffer.allocate(4 + utf8.length).putInt(utf8.length).put(utf8).array();
   }
 
+  /** The persistence id a key starts with. */
+  static String persistenceId(byte[] key) {
+    ByteBuffer buffer = ByteBuffer.wrap(key);
+    int length = buffer.getInt();
+    return new String(key, 4, length, StandardCharsets.UTF_8);
+  }
+
   static byte[] sequenceKey(byte[] pidKey, long sequenceNr) {
     return ByteBuffer.allocate(pidKey.length + 8).put(pidKey).putLong(sequenceNr).array();
   }
