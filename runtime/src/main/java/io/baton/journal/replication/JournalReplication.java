@@ -167,7 +167,7 @@ public final class JournalReplication implements Extension {
     return AskPattern.<ReplicationMessage, ReplicationMessage.Highest>ask(endpoint(target),
             replyTo -> new ReplicationMessage.QueryHighest(List.copyOf(pids), replyTo),
             settings.ackTimeout(), typed.scheduler())
-        .thenApply(ReplicationMessage.Highest::highestSequenceNrs);
+        .thenApply(ReplicationMessage.Highest::contiguousSequenceNrs);
   }
 
   /** Deletes up to {@code toSequenceNr} on every replica target. */
@@ -260,11 +260,11 @@ public final class JournalReplication implements Extension {
 
   /** Copies into the local store the events some replica holds beyond the local highest. */
   private CompletionStage<Void> topUp(String persistenceId, List<EpochState> states, long epoch) {
-    long local = store.highestSequenceNr(persistenceId);
+    long local = store.contiguousSequenceNr(persistenceId);
     EpochState best = null;
     for (EpochState state : states) {
-      if (state.highestSequenceNr() > local
-          && (best == null || state.highestSequenceNr() > best.highestSequenceNr())) {
+      if (state.contiguousSequenceNr() > local
+          && (best == null || state.contiguousSequenceNr() > best.contiguousSequenceNr())) {
         best = state;
       }
     }
@@ -272,8 +272,8 @@ public final class JournalReplication implements Extension {
       return CompletableFuture.completedFuture(null);
     }
     LOG.info("taking ownership of {}: copying events {}..{} from {}", persistenceId, local + 1,
-        best.highestSequenceNr(), best.replica());
-    return copyRange(best.replica(), persistenceId, local + 1, best.highestSequenceNr(), epoch);
+        best.contiguousSequenceNr(), best.replica());
+    return copyRange(best.replica(), persistenceId, local + 1, best.contiguousSequenceNr(), epoch);
   }
 
   /** Reads {@code [from, to]} from {@code replica} in batches and appends it locally. */

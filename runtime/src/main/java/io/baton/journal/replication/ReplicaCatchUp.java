@@ -67,6 +67,8 @@ final class ReplicaCatchUp {
   private final Map<Address, ArrayDeque<String>> pending = new HashMap<>();
   private final Map<Address, Long> copied = new HashMap<>();
   private final Map<Address, Boolean> running = new HashMap<>();
+  /** Targets whose last pass found nothing missing: re-checked on the next ring change only. */
+  private final java.util.Set<Address> caughtUp = new java.util.HashSet<>();
 
   private ReplicaCatchUp(ActorContext<Command> context, JournalReplication replication,
       Map<String, Progress> progress) {
@@ -93,7 +95,10 @@ final class ReplicaCatchUp {
 
   private Behavior<Command> behavior(TimerScheduler<Command> timers) {
     return Behaviors.receive(Command.class)
-        .onMessage(RingChanged.class, m -> planAll())
+        .onMessage(RingChanged.class, m -> {
+          caughtUp.clear();
+          return planAll();
+        })
         .onMessage(Tick.class, m -> planAll())
         .onMessage(Planned.class, this::onPlanned)
         .onMessage(PidDone.class, this::onPidDone)
@@ -106,7 +111,7 @@ final class ReplicaCatchUp {
     List<Address> targets = replication.replicaTargets();
     progress.keySet().retainAll(targets.stream().map(Address::toString).toList());
     for (Address target : targets) {
-      if (!running.getOrDefault(target, false)) {
+      if (!running.getOrDefault(target, false) && !caughtUp.contains(target)) {
         running.put(target, true);
         List<String> owned = store.ownedPersistenceIds();
         context.pipeToSelf(missing(target, owned), (pids, failure) -> failure == null
@@ -149,6 +154,7 @@ final class ReplicaCatchUp {
     long done = copied.getOrDefault(target, 0L);
     if (queue == null || queue.isEmpty()) {
       running.put(target, false);
+      caughtUp.add(target);
       progress.put(target.toString(), new Progress(target.toString(), 0, done, true));
       return Behaviors.same();
     }

@@ -69,7 +69,7 @@ public final class ReplicaEndpoint {
                                     self,
                                     raise.persistenceId(),
                                     previous,
-                                    store.highestSequenceNr(raise.persistenceId())),
+                                    store.contiguousSequenceNr(raise.persistenceId())),
                             executor)
                         .thenAccept(raise.replyTo()::tell);
                     return Behaviors.same();
@@ -84,7 +84,7 @@ public final class ReplicaEndpoint {
                                 self,
                                 query.persistenceId(),
                                 store.epoch(query.persistenceId()),
-                                store.highestSequenceNr(query.persistenceId())));
+                                store.contiguousSequenceNr(query.persistenceId())));
                     return Behaviors.same();
                   })
               .onMessage(
@@ -117,7 +117,7 @@ public final class ReplicaEndpoint {
                   query -> {
                     Map<String, Long> highest = new LinkedHashMap<>();
                     for (String pid : query.persistenceIds()) {
-                      highest.put(pid, store.highestSequenceNr(pid));
+                      highest.put(pid, store.contiguousSequenceNr(pid));
                     }
                     query.replyTo().tell(new Highest(self, highest));
                     return Behaviors.same();

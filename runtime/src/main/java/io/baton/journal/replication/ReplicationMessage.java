@@ -49,8 +49,11 @@ public sealed interface ReplicationMessage {
   record QueryEpoch(String persistenceId, ActorRef<EpochState> replyTo)
       implements ReplicationMessage {}
 
-  /** What a replica holds for one persistence id. */
-  record EpochState(String replica, String persistenceId, long epoch, long highestSequenceNr)
+  /**
+   * What a replica holds for one persistence id: its epoch, and the highest sequence number up to
+   * which it holds every event without a gap (what it can serve to a new owner).
+   */
+  record EpochState(String replica, String persistenceId, long epoch, long contiguousSequenceNr)
       implements ReplicationMessage {}
 
   /** Send the stored events of {@code persistenceId} in {@code [from, to]}, at most {@code max}. */
@@ -67,13 +70,13 @@ public sealed interface ReplicationMessage {
       implements ReplicationMessage {}
 
   /**
-   * Tell the highest sequence number held for each of these persistence ids (0 when none), so a
-   * catch-up knows what is missing.
+   * Tell, for each of these persistence ids, the sequence number up to which every event is held
+   * without a gap (0 when none), so a catch-up knows from where the replica lacks events.
    */
   record QueryHighest(List<String> persistenceIds, ActorRef<Highest> replyTo)
       implements ReplicationMessage {}
 
   /** The answer to {@link QueryHighest}. */
-  record Highest(String replica, Map<String, Long> highestSequenceNrs)
+  record Highest(String replica, Map<String, Long> contiguousSequenceNrs)
       implements ReplicationMessage {}
 }

@@ -339,6 +339,40 @@ public final class JournalStore implements AutoCloseable {
   }
 
   /**
+   * The highest sequence number up to which this store holds every event of {@code
+   * persistenceId} without a gap (counting deleted events as held): what a replica can serve to a
+   * new owner. Lower than {@link #highestSequenceNr} while a replica that missed writes is being
+   * caught up. Reads keys only, no values.
+   */
+  public long contiguousSequenceNr(String persistenceId) {
+    StoreKeys.requirePersistenceId(persistenceId);
+    return reading(() -> {
+      byte[] pidKey = StoreKeys.pidKey(persistenceId);
+      SequenceState state = readSequenceState(persistenceId, pidKey);
+      long expected = state.deletedTo() + 1;
+      if (expected > state.highest()) {
+        return state.highest();
+      }
+      byte[] lower = StoreKeys.sequenceKey(pidKey, expected);
+      try (Slice lowerSlice = new Slice(lower);
+           Slice upperSlice = new Slice(StoreKeys.upperBound(pidKey, state.highest()));
+           ReadOptions options = new ReadOptions()
+               .setIterateLowerBound(lowerSlice)
+               .setIterateUpperBound(upperSlice);
+           RocksIterator it = db.newIterator(columns.events(), options)) {
+        for (it.seek(lower); it.isValid(); it.next()) {
+          if (StoreKeys.sequenceNr(it.key()) != expected) {
+            break;
+          }
+          expected++;
+        }
+        it.status();
+      }
+      return expected - 1;
+    });
+  }
+
+  /**
    * The stored events of {@code persistenceId} in {@code [fromSequenceNr, toSequenceNr]}, in
    * ascending order, at most {@code max}, skipping deleted events. See {@link #replay}.
    */

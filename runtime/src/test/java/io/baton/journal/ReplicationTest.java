@@ -1,0 +1,149 @@
+package io.baton.journal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.baton.journal.replication.ReplicationStatus;
+import io.baton.journal.store.EventRecord;
+import io.baton.journal.store.JournalStore;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Replication and fencing between real cluster nodes (in one JVM): every acknowledged event is on
+ * the successor when the acknowledgement arrives; a new owner fences the old one; the successor
+ * recovers from its own copy; a replica that missed writes is caught up.
+ */
+@Timeout(120)
+class ReplicationTest {
+
+  @TempDir Path dir;
+
+  private static Counter.State increment(ActorRef<Counter.Command> counter,
+      TestProbe<Counter.State> probe, int by) {
+    counter.tell(new Counter.Increment(by, probe.ref()));
+    return probe.receiveMessage(Duration.ofSeconds(20));
+  }
+
+  @Test
+  void everyAcknowledgedEventIsDurableOnTheSuccessorWhenTheAckArrives() {
+    try (InProcessCluster cluster = new InProcessCluster(dir, "")) {
+      int a = cluster.start("a");
+      int b = cluster.start("b");
+      cluster.awaitUp(2);
+      var counter = cluster.kit(a).spawn(Counter.create("acct-1"));
+      TestProbe<Counter.State> probe = cluster.kit(a).createTestProbe();
+      JournalStore successor = cluster.replication(b).store();
+      for (int i = 1; i <= 20; i++) {
+        increment(counter, probe, i);
+        // The ack has arrived: the successor must already hold event i, durably.
+        assertEquals(i, successor.highestSequenceNr("acct-1"), "after ack " + i);
+      }
+      assertEquals(cluster.replication(a).store().read("acct-1", 1, 20, 100),
+          successor.read("acct-1", 1, 20, 100));
+      ReplicationStatus status = cluster.replication(a).status();
+      assertEquals(List.of(cluster.address(b).toString()), status.replicas());
+      assertFalse(status.underReplicated());
+    }
+  }
+
+  @Test
+  void theSuccessorRecoversEveryAcknowledgedEventFromItsOwnCopy() {
+    try (InProcessCluster cluster = new InProcessCluster(dir, "")) {
+      int a = cluster.start("a");
+      int b = cluster.start("b");
+      cluster.awaitUp(2);
+      var counter = cluster.kit(a).spawn(Counter.create("acct-2"));
+      TestProbe<Counter.State> probe = cluster.kit(a).createTestProbe();
+      Counter.State acknowledged = null;
+      for (int i = 1; i <= 10; i++) {
+        acknowledged = increment(counter, probe, i);
+      }
+      cluster.kit(a).stop(counter);
+      var takeover = cluster.kit(b).spawn(Counter.create("acct-2"));
+      TestProbe<Counter.State> probeB = cluster.kit(b).createTestProbe();
+      takeover.tell(new Counter.Get(probeB.ref()));
+      assertEquals(acknowledged, probeB.receiveMessage(Duration.ofSeconds(20)));
+    }
+  }
+
+  @Test
+  void anOwnerTakenOverIsFencedAndItsWriteIsNeverAcknowledged() {
+    try (InProcessCluster cluster = new InProcessCluster(dir, "")) {
+      int a = cluster.start("a");
+      int b = cluster.start("b");
+      cluster.awaitUp(2);
+      var stale = cluster.kit(a).spawn(Counter.create("acct-3"));
+      TestProbe<Counter.State> probeA = cluster.kit(a).createTestProbe();
+      increment(stale, probeA, 1);
+      increment(stale, probeA, 2);
+      // b takes the entity over while a's incarnation still runs (a frozen node, woken up).
+      var owner = cluster.kit(b).spawn(Counter.create("acct-3"));
+      TestProbe<Counter.State> probeB = cluster.kit(b).createTestProbe();
+      owner.tell(new Counter.Get(probeB.ref()));
+      assertEquals(3, probeB.receiveMessage(Duration.ofSeconds(20)).total());
+      // The stale writer's next persist is refused: no ack, and it stops.
+      stale.tell(new Counter.Increment(100, probeA.ref()));
+      probeA.expectNoMessage(Duration.ofMillis(500));
+      probeA.expectTerminated(stale, Duration.ofSeconds(20));
+      // The new owner goes on, and nobody holds the refused event.
+      assertEquals(3 + 4, increment(owner, probeB, 4).total());
+      for (int node : List.of(a, b)) {
+        for (EventRecord event : cluster.replication(node).store().read("acct-3", 1, 10, 10)) {
+          assertTrue(event.sequenceNr() <= 3, "event " + event + " on node " + node);
+        }
+      }
+    }
+  }
+
+  @Test
+  void aReplicaThatMissedWritesIsCaughtUpAndEndsByteIdentical() {
+    try (InProcessCluster cluster = new InProcessCluster(dir, "")) {
+      int a = cluster.start("a");
+      int b = cluster.start("b");
+      int c = cluster.start("c");
+      cluster.awaitUp(3);
+      // Write from whichever node's successor we will take away: a's successor in ring order.
+      int owner = a;
+      var successor = cluster.replication(owner).replicaTargets().get(0);
+      int down = successor.equals(cluster.address(b)) ? b : c;
+      int other = down == b ? c : b;
+      var counter = cluster.kit(owner).spawn(Counter.create("acct-4"));
+      TestProbe<Counter.State> probe = cluster.kit(owner).createTestProbe();
+      for (int i = 1; i <= 5; i++) {
+        increment(counter, probe, i);
+      }
+      int port = cluster.address(down).getPort().get();
+      cluster.stop(down);
+      cluster.awaitUp(2);
+      for (int i = 6; i <= 30; i++) {
+        increment(counter, probe, i);
+      }
+      // The node that took its place as successor holds everything, history included.
+      TestProbe<Object> wait = cluster.kit(owner).createTestProbe();
+      JournalStore ownerStore = cluster.replication(owner).store();
+      JournalStore otherStore = cluster.replication(other).store();
+      wait.awaitAssert(Duration.ofSeconds(30), () -> {
+        assertEquals(ownerStore.read("acct-4", 1, 30, 100), otherStore.read("acct-4", 1, 30, 100));
+        return null;
+      });
+      // The missing node comes back on its old directory and port, and is caught up.
+      int back = cluster.startAt(down == b ? "b" : "c", port);
+      cluster.awaitUp(3);
+      JournalStore backStore = cluster.replication(back).store();
+      wait.awaitAssert(Duration.ofSeconds(30), () -> {
+        assertEquals(ownerStore.read("acct-4", 1, 30, 100), backStore.read("acct-4", 1, 30, 100));
+        return null;
+      });
+      assertTrue(cluster.replication(owner).status().catchUp().stream()
+          .anyMatch(progress -> progress.caughtUp() && progress.eventsCopied() > 0));
+    }
+  }
+}
