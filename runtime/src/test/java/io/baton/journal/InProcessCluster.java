@@ -58,12 +58,22 @@ final class InProcessCluster implements AutoCloseable {
     ActorTestKit kit = ActorTestKit.create("baton",
         nodeConfig(root.resolve(name), port, extraConfig));
     Cluster cluster = Cluster.get(kit.system());
-    Address seed = nodes.isEmpty() ? cluster.selfMember().address()
-        : Cluster.get(nodes.get(0).system()).selfMember().address();
+    Address seed = cluster.selfMember().address();
+    for (ActorTestKit running : nodes) {
+      if (!running.system().getWhenTerminated().toCompletableFuture().isDone()) {
+        seed = Cluster.get(running.system()).selfMember().address();
+        break;
+      }
+    }
     cluster.manager().tell(Join.create(seed));
     JournalReplication.get(kit.system());
     nodes.add(kit);
     return nodes.size() - 1;
+  }
+
+  /** The data directory of a node (by name). */
+  Path directory(String name) {
+    return root.resolve(name);
   }
 
   ActorSystem<Void> system(int node) {

@@ -146,4 +146,32 @@ class ReplicationTest {
           .anyMatch(progress -> progress.caughtUp() && progress.eventsCopied() > 0));
     }
   }
+
+  @Test
+  void aCorruptEventIsDetectedAtReplayAndRepairedFromTheReplica() throws Exception {
+    try (InProcessCluster cluster = new InProcessCluster(dir, "")) {
+      int a = cluster.start("a");
+      int b = cluster.start("b");
+      cluster.awaitUp(2);
+      var counter = cluster.kit(a).spawn(Counter.create("acct-5"));
+      TestProbe<Counter.State> probe = cluster.kit(a).createTestProbe();
+      Counter.State acknowledged = null;
+      for (int i = 1; i <= 10; i++) {
+        acknowledged = increment(counter, probe, i);
+      }
+      int port = cluster.address(a).getPort().get();
+      cluster.stop(a);
+      cluster.awaitUp(1);
+      io.baton.journal.store.Damage.flipEvent(cluster.directory("a"), "acct-5", 4);
+      int again = cluster.startAt("a", port);
+      cluster.awaitUp(2);
+      var recovered = cluster.kit(again).spawn(Counter.create("acct-5"));
+      TestProbe<Counter.State> probeAgain = cluster.kit(again).createTestProbe();
+      recovered.tell(new Counter.Get(probeAgain.ref()));
+      assertEquals(acknowledged, probeAgain.receiveMessage(Duration.ofSeconds(30)));
+      // The local copy was rewritten from the replica: it reads cleanly now, same bytes.
+      assertEquals(cluster.replication(b).store().read("acct-5", 1, 10, 10),
+          cluster.replication(again).store().read("acct-5", 1, 10, 10));
+    }
+  }
 }
