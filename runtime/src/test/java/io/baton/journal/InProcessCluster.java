@@ -25,6 +25,7 @@ final class InProcessCluster implements AutoCloseable {
   private final Path root;
   private final String extraConfig;
   private final List<ActorTestKit> nodes = new ArrayList<>();
+  private final java.util.Set<ActorTestKit> stopped = new java.util.HashSet<>();
 
   InProcessCluster(Path root, String extraConfig) {
     this.root = root;
@@ -60,7 +61,7 @@ final class InProcessCluster implements AutoCloseable {
     Cluster cluster = Cluster.get(kit.system());
     Address seed = cluster.selfMember().address();
     for (ActorTestKit running : nodes) {
-      if (!running.system().getWhenTerminated().toCompletableFuture().isDone()) {
+      if (!stopped.contains(running)) {
         seed = Cluster.get(running.system()).selfMember().address();
         break;
       }
@@ -95,7 +96,7 @@ final class InProcessCluster implements AutoCloseable {
   /** Waits until every running node sees {@code count} members Up. */
   void awaitUp(int count) {
     for (ActorTestKit kit : nodes) {
-      if (kit.system().getWhenTerminated().toCompletableFuture().isDone()) {
+      if (stopped.contains(kit)) {
         continue;
       }
       TestProbe<Object> probe = kit.createTestProbe();
@@ -116,6 +117,7 @@ final class InProcessCluster implements AutoCloseable {
     ActorTestKit kit = nodes.get(node);
     Cluster.get(kit.system()).manager().tell(
         org.apache.pekko.cluster.typed.Leave.create(address(node)));
+    stopped.add(kit);
     kit.shutdownTestKit();
   }
 

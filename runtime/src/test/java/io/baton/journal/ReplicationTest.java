@@ -174,4 +174,48 @@ class ReplicationTest {
           cluster.replication(again).store().read("acct-5", 1, 10, 10));
     }
   }
+
+  @Test
+  void inAsyncModeTheReplicaFollowsTheAcknowledgedWrites() {
+    try (InProcessCluster cluster = new InProcessCluster(dir,
+        "baton.journal.replication.mode = async")) {
+      int a = cluster.start("a");
+      int b = cluster.start("b");
+      cluster.awaitUp(2);
+      var counter = cluster.kit(a).spawn(Counter.create("acct-6"));
+      TestProbe<Counter.State> probe = cluster.kit(a).createTestProbe();
+      for (int i = 1; i <= 50; i++) {
+        increment(counter, probe, i);
+      }
+      JournalStore replica = cluster.replication(b).store();
+      probe.awaitAssert(Duration.ofSeconds(20), () -> {
+        assertEquals(50, replica.contiguousSequenceNr("acct-6"));
+        return null;
+      });
+    }
+  }
+
+  @Test
+  void aNodeAloneWritesLocallyAndReportsItsDataUnderReplicated() {
+    try (InProcessCluster cluster = new InProcessCluster(dir, "")) {
+      int a = cluster.start("a");
+      cluster.awaitUp(1);
+      var counter = cluster.kit(a).spawn(Counter.create("acct-7"));
+      TestProbe<Counter.State> probe = cluster.kit(a).createTestProbe();
+      assertEquals(5, increment(counter, probe, 5).total());
+      ReplicationStatus status = cluster.replication(a).status();
+      assertTrue(status.underReplicated());
+      assertEquals(List.of(), status.replicas());
+    }
+  }
+
+  @Test
+  void anUnknownReplicationModeIsRefusedNamingTheKeyAndTheAllowedValues() {
+    var config = com.typesafe.config.ConfigFactory.parseString(
+        "mode = quorum, factor = 2, ack-timeout = 1s, catch-up-batch-size = 10");
+    var error = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> io.baton.journal.replication.ReplicationSettings.fromConfig(config));
+    assertTrue(error.getMessage().contains("baton.journal.replication.mode is 'quorum'"));
+    assertTrue(error.getMessage().contains("sync, async"));
+  }
 }
