@@ -1,7 +1,12 @@
 package io.baton.journal;
 
 import com.typesafe.config.Config;
+import io.baton.journal.replication.JournalReplication;
+import io.baton.journal.replication.ReplicationMode;
 import io.baton.journal.store.JournalStore;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import io.baton.journal.store.JournalStoreRegistry;
 import io.baton.journal.store.SnapshotCriteria;
 import io.baton.journal.store.SnapshotRecord;
@@ -41,6 +46,7 @@ public final class BatonSnapshotStore extends SnapshotStore {
 
   private final JournalStoreRegistry.Lease lease;
   private final JournalStore store;
+  private final JournalReplication replication;
   private final SnapshotCodec codec;
   private final ExecutionContext reads;
 
@@ -51,6 +57,7 @@ public final class BatonSnapshotStore extends SnapshotStore {
     this.reads = context().system().dispatchers().lookup(settings.readDispatcher());
     this.lease = JournalStoreRegistry.acquire(settings.store());
     this.store = lease.store();
+    this.replication = JournalReplication.get(context().system());
   }
 
   @Override
@@ -79,26 +86,53 @@ public final class BatonSnapshotStore extends SnapshotStore {
     } catch (Exception e) {
       return Futures.failed(e);
     }
-    return FutureConverters.asScala(store.saveSnapshot(new SnapshotRecord(
-        metadata.persistenceId(), metadata.sequenceNr(), metadata.timestamp(), bytes)));
+    SnapshotRecord record = new SnapshotRecord(
+        metadata.persistenceId(), metadata.sequenceNr(), metadata.timestamp(), bytes);
+    return replicated(store.saveSnapshot(record), () -> replication.replicateSnapshot(record));
   }
 
   @Override
   public Future<Void> doDeleteAsync(SnapshotMetadata metadata) {
     if (metadata.timestamp() == 0L) {
-      return FutureConverters.asScala(
-          store.deleteSnapshot(metadata.persistenceId(), metadata.sequenceNr()));
+      SnapshotCriteria anyTime = new SnapshotCriteria(metadata.sequenceNr(), Long.MAX_VALUE,
+          metadata.sequenceNr(), 0L);
+      return replicated(store.deleteSnapshot(metadata.persistenceId(), metadata.sequenceNr()),
+          () -> replication.replicateSnapshotDeletion(metadata.persistenceId(), anyTime));
     }
     SnapshotCriteria exactly = new SnapshotCriteria(metadata.sequenceNr(), metadata.timestamp(),
         metadata.sequenceNr(), metadata.timestamp());
-    return FutureConverters.asScala(store.deleteSnapshots(metadata.persistenceId(), exactly)
-        .thenApply(deleted -> (Void) null));
+    return replicated(store.deleteSnapshots(metadata.persistenceId(), exactly)
+            .thenApply(deleted -> (Void) null),
+        () -> replication.replicateSnapshotDeletion(metadata.persistenceId(), exactly));
   }
 
   @Override
   public Future<Void> doDeleteAsync(String persistenceId, SnapshotSelectionCriteria criteria) {
-    return FutureConverters.asScala(store.deleteSnapshots(persistenceId, toStore(criteria))
-        .thenApply(deleted -> (Void) null));
+    SnapshotCriteria matching = toStore(criteria);
+    return replicated(store.deleteSnapshots(persistenceId, matching)
+            .thenApply(deleted -> (Void) null),
+        () -> replication.replicateSnapshotDeletion(persistenceId, matching));
+  }
+
+  /**
+   * The local change, then the same on the replicas: in sync mode the future completes when both
+   * are done; in async mode when the local one is.
+   */
+  private Future<Void> replicated(CompletionStage<Void> local,
+      java.util.function.Supplier<CompletionStage<Void>> onReplicas) {
+    CompletionStage<Void> both = local.thenCompose(done -> {
+      CompletionStage<Void> replicas = onReplicas.get();
+      return replication.settings().mode() == ReplicationMode.ASYNC
+          ? CompletableFuture.completedFuture(null) : replicas;
+    });
+    return FutureConverters.asScala(both.toCompletableFuture().handle((ok, failure) -> {
+      if (failure != null) {
+        throw failure instanceof CompletionException c && c.getCause() != null
+            ? (c.getCause() instanceof RuntimeException r ? r : c) : (failure instanceof
+            RuntimeException r ? r : new CompletionException(failure));
+      }
+      return ok;
+    }));
   }
 
   private SelectedSnapshot select(SnapshotRecord record) throws Exception {

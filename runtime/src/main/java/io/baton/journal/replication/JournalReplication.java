@@ -8,6 +8,8 @@ import io.baton.journal.replication.ReplicationMessage.ReplicateReply;
 import io.baton.journal.store.EventRecord;
 import io.baton.journal.store.JournalStore;
 import io.baton.journal.store.JournalStoreRegistry;
+import io.baton.journal.store.SnapshotCriteria;
+import io.baton.journal.store.SnapshotRecord;
 import io.baton.ring.Ring;
 import java.util.ArrayList;
 import java.util.List;
@@ -170,19 +172,49 @@ public final class JournalReplication implements Extension {
         .thenApply(ReplicationMessage.Highest::contiguousSequenceNrs);
   }
 
-  /** Deletes up to {@code toSequenceNr} on every replica target. */
-  public CompletionStage<Void> replicateDelete(String persistenceId, long toSequenceNr) {
+  /** Stores a copy of {@code snapshot} on every replica target. */
+  public CompletionStage<Void> replicateSnapshot(SnapshotRecord snapshot) {
+    return toAllTargets(target -> AskPattern.ask(endpoint(target),
+        replyTo -> new ReplicationMessage.SaveSnapshot(snapshot, replyTo),
+        settings.ackTimeout(), typed.scheduler()));
+  }
+
+  /** Stores a copy of {@code snapshot} on one replica. */
+  CompletionStage<Void> replicateSnapshotTo(Address target, SnapshotRecord snapshot) {
+    return AskPattern.<ReplicationMessage, ReplicateReply>ask(endpoint(target),
+            replyTo -> new ReplicationMessage.SaveSnapshot(snapshot, replyTo),
+            settings.ackTimeout(), typed.scheduler())
+        .handle((answer, failure) -> {
+          check(target, answer, failure);
+          return (Void) null;
+        });
+  }
+
+  /** Deletes the matching snapshots on every replica target. */
+  public CompletionStage<Void> replicateSnapshotDeletion(
+      String persistenceId, SnapshotCriteria criteria) {
+    return toAllTargets(target -> AskPattern.ask(endpoint(target),
+        replyTo -> new ReplicationMessage.DeleteSnapshots(persistenceId, criteria, replyTo),
+        settings.ackTimeout(), typed.scheduler()));
+  }
+
+  private CompletionStage<Void> toAllTargets(
+      java.util.function.Function<Address, CompletionStage<ReplicateReply>> send) {
     List<CompletableFuture<Void>> acks = new ArrayList<>();
     for (Address target : replicaTargets()) {
-      CompletionStage<ReplicateReply> reply = AskPattern.ask(endpoint(target),
-          replyTo -> new ReplicationMessage.DeleteTo(persistenceId, toSequenceNr, replyTo),
-          settings.ackTimeout(), typed.scheduler());
-      acks.add(reply.handle((answer, failure) -> {
+      acks.add(send.apply(target).handle((answer, failure) -> {
         check(target, answer, failure);
         return (Void) null;
       }).toCompletableFuture());
     }
     return CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new));
+  }
+
+  /** Deletes up to {@code toSequenceNr} on every replica target. */
+  public CompletionStage<Void> replicateDelete(String persistenceId, long toSequenceNr) {
+    return toAllTargets(target -> AskPattern.ask(endpoint(target),
+        replyTo -> new ReplicationMessage.DeleteTo(persistenceId, toSequenceNr, replyTo),
+        settings.ackTimeout(), typed.scheduler()));
   }
 
   private static void check(Address target, ReplicateReply answer, Throwable failure) {
@@ -268,12 +300,38 @@ public final class JournalReplication implements Extension {
         best = state;
       }
     }
+    CompletionStage<Void> snapshot = topUpSnapshot(persistenceId, states);
     if (best == null) {
-      return CompletableFuture.completedFuture(null);
+      return snapshot;
     }
     LOG.info("taking ownership of {}: copying events {}..{} from {}", persistenceId, local + 1,
         best.contiguousSequenceNr(), best.replica());
-    return copyRange(best.replica(), persistenceId, local + 1, best.contiguousSequenceNr(), epoch);
+    EpochState from = best;
+    return snapshot.thenCompose(done -> copyRange(from.replica(), persistenceId, local + 1,
+        from.contiguousSequenceNr(), epoch));
+  }
+
+  /** Copies the newest snapshot any replica holds, when it is newer than the local one. */
+  private CompletionStage<Void> topUpSnapshot(String persistenceId, List<EpochState> states) {
+    long local = ReplicaEndpoint.latestSnapshot(store, persistenceId);
+    EpochState best = null;
+    for (EpochState state : states) {
+      if (state.latestSnapshotSequenceNr() > local && (best == null
+          || state.latestSnapshotSequenceNr() > best.latestSnapshotSequenceNr())) {
+        best = state;
+      }
+    }
+    if (best == null) {
+      return CompletableFuture.completedFuture(null);
+    }
+    Address address = org.apache.pekko.actor.AddressFromURIString.parse(best.replica());
+    return AskPattern.<ReplicationMessage, ReplicationMessage.SnapshotReply>ask(
+            endpoint(address),
+            replyTo -> new ReplicationMessage.ReadLatestSnapshot(persistenceId, replyTo),
+            settings.ackTimeout(), typed.scheduler())
+        .thenCompose(reply -> reply.snapshot() == null
+            ? CompletableFuture.completedFuture(null)
+            : store.saveSnapshot(reply.snapshot()));
   }
 
   /** Reads {@code [from, to]} from {@code replica} in batches and appends it locally. */

@@ -169,8 +169,16 @@ final class ReplicaCatchUp {
   private CompletionStage<Long> copyEntity(Address target, String pid) {
     return replication.queryHighest(target, List.of(pid)).thenCompose(highest -> {
       long from = highest.getOrDefault(pid, 0L) + 1;
-      return sendFrom(target, pid, from, 0L);
+      return sendSnapshot(target, pid).thenCompose(done -> sendFrom(target, pid, from, 0L));
     });
+  }
+
+  /** Sends the latest snapshot too: events it covers may have been deleted here. */
+  private CompletionStage<Void> sendSnapshot(Address target, String pid) {
+    var latest = store.loadSnapshot(pid, io.baton.journal.store.SnapshotCriteria.latest());
+    return latest.isEmpty()
+        ? java.util.concurrent.CompletableFuture.completedFuture(null)
+        : replication.replicateSnapshotTo(target, latest.get());
   }
 
   private CompletionStage<Long> sendFrom(Address target, String pid, long from, long sent) {

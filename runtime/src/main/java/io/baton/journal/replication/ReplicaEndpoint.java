@@ -14,6 +14,8 @@ import io.baton.journal.replication.ReplicationMessage.ReplicaFailed;
 import io.baton.journal.replication.ReplicationMessage.Replicated;
 import io.baton.journal.store.FencedWriteException;
 import io.baton.journal.store.JournalStore;
+import io.baton.journal.store.SnapshotCriteria;
+import io.baton.journal.store.SnapshotRecord;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,7 +71,8 @@ public final class ReplicaEndpoint {
                                     self,
                                     raise.persistenceId(),
                                     previous,
-                                    store.contiguousSequenceNr(raise.persistenceId())),
+                                    store.contiguousSequenceNr(raise.persistenceId()),
+                                    latestSnapshot(store, raise.persistenceId())),
                             executor)
                         .thenAccept(raise.replyTo()::tell);
                     return Behaviors.same();
@@ -84,7 +87,8 @@ public final class ReplicaEndpoint {
                                 self,
                                 query.persistenceId(),
                                 store.epoch(query.persistenceId()),
-                                store.contiguousSequenceNr(query.persistenceId())));
+                                store.contiguousSequenceNr(query.persistenceId()),
+                                latestSnapshot(store, query.persistenceId())));
                     return Behaviors.same();
                   })
               .onMessage(
@@ -113,6 +117,38 @@ public final class ReplicaEndpoint {
                     return Behaviors.same();
                   })
               .onMessage(
+                  ReplicationMessage.SaveSnapshot.class,
+                  save -> {
+                    store
+                        .saveSnapshot(save.snapshot())
+                        .whenComplete(
+                            (done, failure) -> save.replyTo().tell(replyFor(self, failure)));
+                    return Behaviors.same();
+                  })
+              .onMessage(
+                  ReplicationMessage.DeleteSnapshots.class,
+                  delete -> {
+                    store
+                        .deleteSnapshots(delete.persistenceId(), delete.criteria())
+                        .whenComplete(
+                            (done, failure) -> delete.replyTo().tell(replyFor(self, failure)));
+                    return Behaviors.same();
+                  })
+              .onMessage(
+                  ReplicationMessage.ReadLatestSnapshot.class,
+                  read -> {
+                    ReplicationMessage.SnapshotReply reply;
+                    try {
+                      reply = new ReplicationMessage.SnapshotReply(self, store
+                          .loadSnapshot(read.persistenceId(), SnapshotCriteria.latest())
+                          .orElse(null), null);
+                    } catch (RuntimeException e) {
+                      reply = new ReplicationMessage.SnapshotReply(self, null, e.getMessage());
+                    }
+                    read.replyTo().tell(reply);
+                    return Behaviors.same();
+                  })
+              .onMessage(
                   QueryHighest.class,
                   query -> {
                     Map<String, Long> highest = new LinkedHashMap<>();
@@ -124,6 +160,16 @@ public final class ReplicaEndpoint {
                   })
               .build();
         });
+  }
+
+  /** The sequence number of the latest snapshot held, 0 when none (or when it is damaged). */
+  static long latestSnapshot(JournalStore store, String persistenceId) {
+    try {
+      return store.loadSnapshot(persistenceId, SnapshotCriteria.latest())
+          .map(SnapshotRecord::sequenceNr).orElse(0L);
+    } catch (RuntimeException damaged) {
+      return 0L;
+    }
   }
 
   private static ReplicationMessage.ReplicateReply replyFor(String self, Throwable failure) {

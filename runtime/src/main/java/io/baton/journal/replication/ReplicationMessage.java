@@ -1,6 +1,8 @@
 package io.baton.journal.replication;
 
 import io.baton.journal.store.EventRecord;
+import io.baton.journal.store.SnapshotCriteria;
+import io.baton.journal.store.SnapshotRecord;
 import java.util.List;
 import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -53,7 +55,29 @@ public sealed interface ReplicationMessage {
    * What a replica holds for one persistence id: its epoch, and the highest sequence number up to
    * which it holds every event without a gap (what it can serve to a new owner).
    */
-  record EpochState(String replica, String persistenceId, long epoch, long contiguousSequenceNr)
+  record EpochState(
+      String replica,
+      String persistenceId,
+      long epoch,
+      long contiguousSequenceNr,
+      long latestSnapshotSequenceNr)
+      implements ReplicationMessage {}
+
+  /** Store this snapshot (a copy of one the owner saved). */
+  record SaveSnapshot(SnapshotRecord snapshot, ActorRef<ReplicateReply> replyTo)
+      implements ReplicationMessage {}
+
+  /** Delete the snapshots of {@code persistenceId} matching {@code criteria}. */
+  record DeleteSnapshots(
+      String persistenceId, SnapshotCriteria criteria, ActorRef<ReplicateReply> replyTo)
+      implements ReplicationMessage {}
+
+  /** Send the latest snapshot of {@code persistenceId}, if any. */
+  record ReadLatestSnapshot(String persistenceId, ActorRef<SnapshotReply> replyTo)
+      implements ReplicationMessage {}
+
+  /** The answer to {@link ReadLatestSnapshot}: {@code snapshot} is null when there is none. */
+  record SnapshotReply(String replica, SnapshotRecord snapshot, String error)
       implements ReplicationMessage {}
 
   /** Send the stored events of {@code persistenceId} in {@code [from, to]}, at most {@code max}. */
