@@ -52,7 +52,8 @@ public final class BatonSnapshotStore extends SnapshotStore {
 
   /** Called by Pekko Persistence with the plugin's configuration block and its path. */
   public BatonSnapshotStore(Config config, String configPath) {
-    PluginSettings settings = PluginSettings.fromConfig(config, configPath);
+    PluginSettings settings = PluginSettings.forSnapshotStore(config, configPath,
+        context().system().settings().config());
     this.codec = new SnapshotCodec(SerializationExtension.get(context().system()));
     this.reads = context().system().dispatchers().lookup(settings.readDispatcher());
     this.lease = JournalStoreRegistry.acquire(settings.store());

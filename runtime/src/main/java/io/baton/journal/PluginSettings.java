@@ -35,6 +35,20 @@ public record PluginSettings(JournalStoreSettings store, String readDispatcher) 
     return new PluginSettings(store, readDispatcher);
   }
 
+  /**
+   * The snapshot store's settings: with an empty {@code dir} (the default) it uses the journal's
+   * store, read from {@code baton.journal} in the system's configuration at start, so that one
+   * setting of {@code baton.journal.dir} moves both however the configuration was layered;
+   * otherwise its own block, as for the journal.
+   */
+  public static PluginSettings forSnapshotStore(Config config, String configPath, Config root) {
+    if (config.getString("dir").isBlank()) {
+      PluginSettings journal = fromConfig(root.getConfig("baton.journal"), "baton.journal");
+      return new PluginSettings(journal.store(), config.getString("read-dispatcher"));
+    }
+    return fromConfig(config, configPath);
+  }
+
   private static IllegalArgumentException invalid(
       String configPath, String key, Object value, String allowed) {
     return new IllegalArgumentException(

@@ -43,14 +43,17 @@ class PluginConfigurationTest {
   /** Setting the journal's store keys moves the snapshot store's too (reference.conf). */
   @Test
   void theSnapshotStoreFollowsTheJournalsStoreSettings() {
-    Config config = PluginFixture.config(dir, "baton.journal.fsync = off");
-    assertEquals(dir.toString(), config.getString("baton.snapshot-store.dir"));
-    assertEquals(false, config.getBoolean("baton.snapshot-store.fsync"));
+    // Layered over an already resolved configuration, as a node's code often does: the
+    // snapshot store must still follow the journal's dir and fsync.
+    Config config = com.typesafe.config.ConfigFactory.parseString(
+            "baton.journal.dir = \"" + dir.toString().replace("\\", "/") + "\"\n"
+                + "baton.journal.fsync = off")
+        .withFallback(com.typesafe.config.ConfigFactory.load());
     PluginSettings journal =
         PluginSettings.fromConfig(config.getConfig("baton.journal"), "baton.journal");
-    PluginSettings snapshots = PluginSettings.fromConfig(
-        config.getConfig("baton.snapshot-store"), "baton.snapshot-store");
-    assertEquals(journal, snapshots);
+    PluginSettings snapshots = PluginSettings.forSnapshotStore(
+        config.getConfig("baton.snapshot-store"), "baton.snapshot-store", config);
+    assertEquals(journal.store(), snapshots.store());
     assertEquals(JournalStoreSettings.create(dir).withFsync(false), journal.store());
   }
 

@@ -1,0 +1,150 @@
+package io.baton.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.apache.pekko.actor.Address;
+import org.junit.jupiter.api.Test;
+
+/** A node's identity and the Pekko configuration derived from it and from {@code baton.node}. */
+class NodeConfigTest {
+
+  private static final Config REFERENCE = ConfigFactory.load();
+
+  private static NodeConfig node(String... args) {
+    return NodeConfig.fromArguments(List.of(args), REFERENCE);
+  }
+
+  @Test
+  void argumentsNameTheNodeItsAddressSeedsAndDataDirectory() {
+    NodeConfig node =
+        node(
+            "--name=n1",
+            "--port=2552",
+            "--seed=pekko://baton@127.0.0.1:2551,pekko://baton@127.0.0.1:2553",
+            "--seed=pekko://baton@127.0.0.1:2554",
+            "--data-dir=/tmp/n1");
+    assertEquals("baton", node.clusterName());
+    assertEquals("n1", node.name());
+    assertEquals(new Address("pekko", "baton", "127.0.0.1", 2552), node.address());
+    assertEquals(3, node.seedNodes().size());
+    assertEquals(Path.of("/tmp/n1"), node.dataDir());
+  }
+
+  @Test
+  void withoutANameOrDataDirectoryTheyDeriveFromHostAndPort() {
+    NodeConfig node = node("--port=2600");
+    assertEquals("127.0.0.1-2600", node.name());
+    assertEquals(Path.of("baton-data", "127.0.0.1-2600"), node.dataDir());
+  }
+
+  /** The property: the derived configuration downs, and the second wait is set, not defaulted. */
+  @Test
+  void thePekkoConfigurationDownsWithTheSplitBrainResolverAndSetsTheRemovalMargin() {
+    Config config = node("--name=n1", "--port=2552", "--seed=pekko://baton@127.0.0.1:2551")
+        .toPekkoConfig(REFERENCE);
+    assertEquals("cluster", config.getString("pekko.actor.provider"));
+    assertEquals("127.0.0.1", config.getString("pekko.remote.artery.canonical.hostname"));
+    assertEquals(2552, config.getInt("pekko.remote.artery.canonical.port"));
+    assertEquals(
+        List.of("pekko://baton@127.0.0.1:2551"), config.getStringList("pekko.cluster.seed-nodes"));
+    assertEquals(
+        "org.apache.pekko.cluster.sbr.SplitBrainResolverProvider",
+        config.getString("pekko.cluster.downing-provider-class"));
+    assertEquals(
+        "keep-majority", config.getString("pekko.cluster.split-brain-resolver.active-strategy"));
+    assertEquals(
+        Duration.ofSeconds(2),
+        config.getDuration("pekko.cluster.split-brain-resolver.stable-after"));
+    assertEquals(
+        Duration.ofSeconds(1), config.getDuration("pekko.cluster.down-removal-margin"));
+    Duration pause =
+        config.getDuration("pekko.cluster.failure-detector.acceptable-heartbeat-pause");
+    assertTrue(
+        pause.compareTo(Duration.ofMillis(1500)) >= 0,
+        "heartbeat pause " + pause + " invites false unreachability on 2 cores");
+    assertEquals(Duration.ofSeconds(1), config.getDuration("pekko.cluster.seed-node-timeout"));
+    assertEquals("off", config.getString("pekko.actor.allow-java-serialization"));
+    assertEquals(
+        "jackson-cbor",
+        config.getString("pekko.actor.serialization-bindings.\"io.baton.runtime.ClusterSerializable\""));
+    assertEquals("n1", config.getString("baton.node.name"));
+  }
+
+  @Test
+  void aZeroRemovalMarginIsWrittenAsOneMillisecondBecausePekkoReadsZeroAsUnset() {
+    Config base =
+        ConfigFactory.parseString("baton.node.downing.removal-margin = 0s").withFallback(REFERENCE);
+    Config config = node("--port=2552").toPekkoConfig(base);
+    assertEquals(Duration.ofMillis(1), config.getDuration("pekko.cluster.down-removal-margin"));
+  }
+
+  @Test
+  void derivedPekkoKeysFollowTheBatonKeysAndDownAllWhenUnstableTakesOnOffOrADuration() {
+    Config base =
+        ConfigFactory.parseString(
+                "baton.node.downing { strategy = keep-oldest, stable-after = 5s,"
+                    + " down-all-when-unstable = 7s }")
+            .withFallback(REFERENCE);
+    Config config = node("--port=2552").toPekkoConfig(base);
+    assertEquals(
+        "keep-oldest", config.getString("pekko.cluster.split-brain-resolver.active-strategy"));
+    assertEquals(
+        Duration.ofSeconds(5),
+        config.getDuration("pekko.cluster.split-brain-resolver.stable-after"));
+    assertEquals(
+        Duration.ofSeconds(7),
+        config.getDuration("pekko.cluster.split-brain-resolver.down-all-when-unstable"));
+    Config off =
+        ConfigFactory.parseString("baton.node.downing.down-all-when-unstable = off")
+            .withFallback(REFERENCE);
+    assertEquals(
+        "off",
+        node("--port=2552")
+            .toPekkoConfig(off)
+            .getString("pekko.cluster.split-brain-resolver.down-all-when-unstable"));
+  }
+
+  @Test
+  void invalidValuesAreRejectedNamingTheKeyTheValueAndWhatIsAllowed() {
+    var unknownFlag = assertThrows(IllegalArgumentException.class, () -> node("--prot=2552"));
+    assertTrue(unknownFlag.getMessage().contains("--prot=2552"), unknownFlag.getMessage());
+    assertTrue(unknownFlag.getMessage().contains("--port"), unknownFlag.getMessage());
+
+    var otherCluster =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> node("--port=2552", "--seed=pekko://other@127.0.0.1:2551"));
+    assertTrue(otherCluster.getMessage().contains("'other'"), otherCluster.getMessage());
+
+    var badPort = assertThrows(IllegalArgumentException.class, () -> node("--port=70000"));
+    assertTrue(badPort.getMessage().contains("70000"), badPort.getMessage());
+
+    Config badStrategy =
+        ConfigFactory.parseString("baton.node.downing.strategy = keep-luck").withFallback(REFERENCE);
+    var strategy =
+        assertThrows(
+            IllegalArgumentException.class, () -> node("--port=2552").toPekkoConfig(badStrategy));
+    assertTrue(
+        strategy.getMessage().contains("baton.node.downing.strategy")
+            && strategy.getMessage().contains("keep-luck")
+            && strategy.getMessage().contains("keep-majority"),
+        strategy.getMessage());
+
+    Config shortPause =
+        ConfigFactory.parseString("baton.node.failure-detector.acceptable-heartbeat-pause = 400ms")
+            .withFallback(REFERENCE);
+    var pause =
+        assertThrows(
+            IllegalArgumentException.class, () -> node("--port=2552").toPekkoConfig(shortPause));
+    assertTrue(
+        pause.getMessage().contains("baton.node.failure-detector.acceptable-heartbeat-pause"),
+        pause.getMessage());
+  }
+}
