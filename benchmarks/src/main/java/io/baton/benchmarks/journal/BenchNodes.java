@@ -173,6 +173,11 @@ final class BenchNodes implements AutoCloseable {
         : Optional.of(JournalReplication.get(systems.get(1)).store());
   }
 
+  /** The replication of the writer node. */
+  JournalReplication writerReplication() {
+    return JournalReplication.get(writer());
+  }
+
   /** Spawns a top-level actor on the writer and waits until it exists. */
   <T> ActorRef<T> spawn(Behavior<T> behavior, String name) {
     return ask(writer(),

@@ -36,14 +36,20 @@ final class BenchmarkResults {
    * @param behindP50 events acknowledged but not on the replica (summed over entities), median
    * @param ageP50Micros age of the oldest acknowledged event not on the replica, median (0 when
    *     none)
-   * @param drainMicros time from the last acknowledgement until the replica held every event
+   * @param drainMicros time from the last acknowledgement until the replica held every event;
+   *     -1 if it still lacked {@code missingAtEnd} events when the wait for it timed out
    * @param completeAtFirstCheck whether the replica was already complete when first checked after
    *     the run (then {@code drainMicros} is only an upper bound)
+   * @param inFlightMax the most replication requests of the writer in flight (sent, answer not
+   *     back) in any sample
+   * @param settledMicros time from the last acknowledgement until every replication request had
+   *     its answer (or timed out)
    */
   record Lag(int samples, long intervalMicros, long laggingSamples, long behindP50,
       long behindP99, long behindMax, double behindMean, double ageP50Micros,
       double ageP99Micros, double ageMaxMicros, double drainMicros,
-      boolean completeAtFirstCheck) {}
+      boolean completeAtFirstCheck, long missingAtEnd, long inFlightMax,
+      double settledMicros) {}
 
   /** Recovery of one entity with {@code events} events, {@code rounds} times. */
   record Replay(long events, List<Double> roundsEventsPerSecond, double medianEventsPerSecond) {}

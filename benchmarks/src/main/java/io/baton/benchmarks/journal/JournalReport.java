@@ -130,15 +130,19 @@ public final class JournalReport {
         .append(results.get(replicated.get(0)).parameters().lagSampleIntervalMicros() / 1000.0)
         .append(" ms (sum over entities), and the age of the oldest such event. With async"
             + " replication this is what a crash of the writer at that instant would lose.\n\n");
-    out.append("| Target | Scenario | Samples | Samples with lag | Events behind p50 / p99 / max"
-        + " | Oldest unreplicated ack p50 / p99 / max | Replica complete after last ack |\n");
-    out.append("|---|---|--:|--:|--:|--:|--:|\n");
+    out.append("| Target | Scenario | Samples with lag | Events behind p50 / p99 / max"
+        + " | Oldest unreplicated ack p50 / p99 / max | Requests in flight, max"
+        + " | Replica complete | All replica answers back |\n");
+    out.append("|---|---|--:|--:|--:|--:|--:|--:|\n");
     for (JournalTarget target : replicated) {
       BenchmarkResults.Target result = results.get(target);
       lagRow(out, target, "1 entity", result.sequential().lag());
       lagRow(out, target, result.concurrent().entities() + " entities",
           result.concurrent().lag());
     }
+    out.append("\n*Replica complete*: time from the last acknowledgement until the replica held"
+        + " every acknowledged event. *All replica answers back*: until every replication request"
+        + " of the writer had its answer; the next scenario starts only then.\n");
   }
 
   private static void lagRow(StringBuilder out, JournalTarget target, String scenario,
@@ -146,14 +150,21 @@ public final class JournalReport {
     if (lag == null) {
       return;
     }
-    out.append(String.format(Locale.ROOT, "| %s | %s | %,d | %,d (%.1f %%) | %d / %d / %d |"
-            + " %s / %s / %s | %s |%n",
-        target.label(), scenario, lag.samples(), lag.laggingSamples(),
+    String complete;
+    if (target == JournalTarget.BATON_SYNC && lag.behindMax() == 0) {
+      complete = "at the ack";
+    } else if (lag.drainMicros() < 0) {
+      complete = "incomplete: " + lag.missingAtEnd() + " events missing";
+    } else {
+      complete = (lag.completeAtFirstCheck() ? "≤ " : "") + micros(lag.drainMicros());
+    }
+    out.append(String.format(Locale.ROOT, "| %s | %s | %,d of %,d (%.0f %%) | %d / %d / %d |"
+            + " %s / %s / %s | %,d | %s | %s |%n",
+        target.label(), scenario, lag.laggingSamples(), lag.samples(),
         lag.samples() == 0 ? 0.0 : 100.0 * lag.laggingSamples() / lag.samples(),
         lag.behindP50(), lag.behindP99(), lag.behindMax(),
         micros(lag.ageP50Micros()), micros(lag.ageP99Micros()), micros(lag.ageMaxMicros()),
-        target == JournalTarget.BATON_SYNC ? "at the ack (sync)"
-            : (lag.completeAtFirstCheck() ? "≤ " : "") + micros(lag.drainMicros())));
+        lag.inFlightMax(), complete, micros(lag.settledMicros())));
   }
 
   private static void vision(StringBuilder out,
@@ -209,6 +220,9 @@ public final class JournalReport {
   }
 
   private static String micros(double micros) {
+    if (micros >= 1_000_000) {
+      return String.format(Locale.ROOT, "%.2f s", micros / 1e6);
+    }
     if (micros >= 10_000) {
       return String.format(Locale.ROOT, "%.1f ms", micros / 1000);
     }
