@@ -164,7 +164,8 @@ public final class BatonJournal extends AsyncWriteJournal {
         .exceptionally(failure -> {
           throw fencedOrRethrow(failure, epochs);
         });
-    if (replication.settings().mode() == ReplicationMode.ASYNC) {
+    if (replication.settings().mode() == ReplicationMode.ASYNC
+        && replication.replicationLag() <= replication.settings().maxAsyncLag()) {
       replicas.whenComplete((done, failure) -> {
         if (failure != null) {
           LOG.warn("asynchronous replication of {} events failed: {}", records.size(),

@@ -83,7 +83,12 @@ public final class JournalReplication implements Extension {
   private final String self;
   private final Map<Address, ActorRef<ReplicationMessage>> endpoints = new ConcurrentHashMap<>();
   private final AtomicLong replicatedEvents = new AtomicLong();
-  private final AtomicLong inFlightReplications = new AtomicLong();
+  private final Map<Address, ReplicaLink> links = new ConcurrentHashMap<>();
+  /**
+   * The most payload one replication message carries: well below artery's default frame size
+   * (256 KiB), so that a batch is never too large to send.
+   */
+  private static final long MAX_BATCH_BYTES = 128 * 1024;
   private final ConcurrentHashMap<String, ReplicaCatchUp.Progress> catchUp =
       new ConcurrentHashMap<>();
 
@@ -149,19 +154,34 @@ public final class JournalReplication implements Extension {
     return CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new));
   }
 
-  /** Sends {@code events} to one replica; completes when it has made them durable. */
+  /**
+   * Sends {@code events} to one replica, batched with the other writes waiting for it (see
+   * {@link ReplicaLink}); completes when it has made them durable.
+   */
   CompletionStage<Void> replicateTo(
       Address target, List<EventRecord> events, Map<String, Long> epochs) {
-    inFlightReplications.incrementAndGet();
-    CompletionStage<ReplicateReply> reply = AskPattern.ask(endpoint(target),
-        replyTo -> new ReplicationMessage.Replicate(self, events, epochs, replyTo),
-        settings.ackTimeout(), typed.scheduler());
-    return reply.handle((answer, failure) -> {
-      inFlightReplications.decrementAndGet();
-      check(target, answer, failure);
-      replicatedEvents.addAndGet(events.size());
-      return (Void) null;
-    });
+    return link(target).submit(events, epochs).thenRun(
+        () -> replicatedEvents.addAndGet(events.size()));
+  }
+
+  private ReplicaLink link(Address target) {
+    return links.computeIfAbsent(target, address -> new ReplicaLink(address, MAX_BATCH_BYTES,
+        batch -> AskPattern.ask(endpoint(address),
+            replyTo -> new ReplicationMessage.Replicate(self, batch.events(), batch.epochs(),
+                replyTo),
+            settings.ackTimeout(), typed.scheduler())));
+  }
+
+  /** Events sent to replicas and not yet confirmed, summed over the replica targets. */
+  public long replicationLag() {
+    long lag = 0;
+    for (Address target : replicaTargets()) {
+      ReplicaLink link = links.get(target);
+      if (link != null) {
+        lag += link.lag();
+      }
+    }
+    return lag;
   }
 
   /** The highest sequence number {@code target} holds for each of {@code pids}. */
@@ -387,7 +407,7 @@ public final class JournalReplication implements Extension {
     List<Address> targets = replicaTargets();
     return new ReplicationStatus(self, settings.mode(), settings.factor(), ring().nodes().stream()
         .map(Address::toString).toList(), targets.stream().map(Address::toString).toList(),
-        targets.size() + 1 < settings.factor(), inFlightReplications.get(),
+        targets.size() + 1 < settings.factor(), replicationLag(),
         replicatedEvents.get(), catchUp.values().stream()
             .map(c -> new ReplicationStatus.CatchUp(c.target(), c.pidsPending(), c.eventsCopied(),
                 c.caughtUp()))

@@ -52,11 +52,7 @@ public final class ReplicaEndpoint {
               .onMessage(
                   Replicate.class,
                   replicate -> {
-                    store
-                        .appendFenced(replicate.events(), replicate.epochs())
-                        .whenComplete(
-                            (done, failure) ->
-                                replicate.replyTo().tell(replyFor(self, failure)));
+                    replicateByEntity(store, self, replicate);
                     return Behaviors.same();
                   })
               .onMessage(
@@ -162,6 +158,45 @@ public final class ReplicaEndpoint {
         });
   }
 
+  /**
+   * Stores each entity's events of the batch as its own fenced append (the store's writer still
+   * commits them together, with one fsync) and answers once all are done, naming the entities
+   * whose writer was stale.
+   */
+  private static void replicateByEntity(JournalStore store, String self, Replicate replicate) {
+    Map<String, List<io.baton.journal.store.EventRecord>> byEntity = new LinkedHashMap<>();
+    for (io.baton.journal.store.EventRecord event : replicate.events()) {
+      byEntity.computeIfAbsent(event.persistenceId(), pid -> new java.util.ArrayList<>())
+          .add(event);
+    }
+    Map<String, Long> fenced = new java.util.concurrent.ConcurrentHashMap<>();
+    java.util.List<java.util.concurrent.CompletableFuture<Void>> appends =
+        new java.util.ArrayList<>();
+    for (Map.Entry<String, List<io.baton.journal.store.EventRecord>> entity
+        : byEntity.entrySet()) {
+      String pid = entity.getKey();
+      Long epoch = replicate.epochs().get(pid);
+      appends.add(store.appendFenced(entity.getValue(), Map.of(pid, epoch == null ? 0L : epoch))
+          .handle((done, failure) -> {
+            if (failure != null) {
+              Throwable cause = failure instanceof CompletionException
+                  && failure.getCause() != null ? failure.getCause() : failure;
+              if (cause instanceof FencedWriteException refused) {
+                fenced.put(pid, refused.currentEpoch());
+                return (Void) null;
+              }
+              throw new CompletionException(cause);
+            }
+            return (Void) null;
+          }).toCompletableFuture());
+    }
+    java.util.concurrent.CompletableFuture.allOf(
+            appends.toArray(java.util.concurrent.CompletableFuture[]::new))
+        .whenComplete((done, failure) -> replicate.replyTo().tell(failure == null
+            ? new Replicated(self, Map.copyOf(fenced))
+            : replyFor(self, failure)));
+  }
+
   /** The sequence number of the latest snapshot held, 0 when none (or when it is damaged). */
   static long latestSnapshot(JournalStore store, String persistenceId) {
     try {
@@ -174,7 +209,7 @@ public final class ReplicaEndpoint {
 
   private static ReplicationMessage.ReplicateReply replyFor(String self, Throwable failure) {
     if (failure == null) {
-      return new Replicated(self);
+      return new Replicated(self, Map.of());
     }
     Throwable cause = failure instanceof CompletionException && failure.getCause() != null
         ? failure.getCause() : failure;

@@ -15,8 +15,9 @@ import org.apache.pekko.actor.typed.ActorRef;
 public sealed interface ReplicationMessage {
 
   /**
-   * Store these events, written by {@code owner} under the given epochs (one per persistence id);
-   * refuse the whole batch if the replica holds a higher epoch for any of them.
+   * Store these events, written by {@code owner} under the given epochs (one per persistence id).
+   * Each entity's events are stored, or refused, on their own: those of an entity for which the
+   * replica holds a higher epoch are refused, and named in the answer.
    */
   record Replicate(
       String owner,
@@ -28,8 +29,11 @@ public sealed interface ReplicationMessage {
   /** The answer to {@link Replicate}. */
   sealed interface ReplicateReply extends ReplicationMessage {}
 
-  /** The events are durable on the replica. */
-  record Replicated(String replica) implements ReplicateReply {}
+  /**
+   * The events are durable on the replica, except those of the entities in {@code fenced}
+   * (persistence id to the epoch held there), which were refused.
+   */
+  record Replicated(String replica, Map<String, Long> fenced) implements ReplicateReply {}
 
   /** Refused: the replica holds a newer epoch for {@code persistenceId}, so the sender is stale. */
   record Fenced(String replica, String persistenceId, long sentEpoch, long currentEpoch)

@@ -12,9 +12,12 @@ import java.time.Duration;
  *     successors (fewer while the ring is smaller)
  * @param ackTimeout how long a write waits for its replicas before it fails
  * @param catchUpBatchSize events per message when a replica is brought up to date
+ * @param maxAsyncLag in async mode, the most events the replicas may be behind before writes wait
+ *     for them (which bounds both the loss window and the backlog)
  */
 public record ReplicationSettings(
-    ReplicationMode mode, int factor, Duration ackTimeout, int catchUpBatchSize) {
+    ReplicationMode mode, int factor, Duration ackTimeout, int catchUpBatchSize,
+    long maxAsyncLag) {
 
   public ReplicationSettings {
     if (factor < 1) {
@@ -25,6 +28,10 @@ public record ReplicationSettings(
     if (ackTimeout.isNegative() || ackTimeout.isZero()) {
       throw new IllegalArgumentException(
           "baton.journal.replication.ack-timeout must be positive, was " + ackTimeout);
+    }
+    if (maxAsyncLag < 1) {
+      throw new IllegalArgumentException(
+          "baton.journal.replication.max-async-lag must be at least 1, was " + maxAsyncLag);
     }
     if (catchUpBatchSize < 1) {
       throw new IllegalArgumentException(
@@ -47,6 +54,7 @@ public record ReplicationSettings(
         parsed,
         replication.getInt("factor"),
         replication.getDuration("ack-timeout"),
-        replication.getInt("catch-up-batch-size"));
+        replication.getInt("catch-up-batch-size"),
+        replication.getLong("max-async-lag"));
   }
 }

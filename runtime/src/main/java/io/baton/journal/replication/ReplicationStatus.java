@@ -12,7 +12,7 @@ import java.util.List;
  * @param replicas the nodes that hold copies of what this node writes
  * @param underReplicated true when fewer nodes than the factor hold this node's writes (the ring
  *     is too small): the data is not protected against the loss of this node
- * @param inFlight replication requests sent and not yet answered (the replication lag)
+ * @param inFlight events sent to the replicas and not yet confirmed by them (the replication lag)
  * @param replicatedEvents events confirmed by replicas since start
  * @param catchUp the background catch-up of each replica target
  */
