@@ -30,7 +30,6 @@ import org.slf4j.LoggerFactory;
 import scala.concurrent.ExecutionContextExecutor;
 import scala.concurrent.Future;
 import scala.jdk.javaapi.CollectionConverters;
-import scala.jdk.javaapi.FutureConverters;
 
 /**
  * Baton's journal plugin: Pekko Persistence events in the node-local {@link JournalStore}.
@@ -110,11 +109,11 @@ public final class BatonJournal extends AsyncWriteJournal {
     }
     Iterable<Optional<Exception>> outcome = results;
     if (records.isEmpty()) {
-      return scala(CompletableFuture.completedFuture(outcome));
+      return ScalaFutures.unwrapped(CompletableFuture.completedFuture(outcome));
     }
     CompletionStage<Iterable<Optional<Exception>>> stored =
         epochsFor(records).thenCompose(epochs -> write(records, epochs)).thenApply(done -> outcome);
-    return scala(stored);
+    return ScalaFutures.unwrapped(stored);
   }
 
   /** The epoch this node writes each persistence id under, taking ownership where needed. */
@@ -201,7 +200,7 @@ public final class BatonJournal extends AsyncWriteJournal {
 
   @Override
   public Future<Void> doAsyncDeleteMessagesTo(String persistenceId, long toSequenceNr) {
-    return scala(store.deleteTo(persistenceId, toSequenceNr)
+    return ScalaFutures.unwrapped(store.deleteTo(persistenceId, toSequenceNr)
         .thenCompose(done -> replication.replicateDelete(persistenceId, toSequenceNr)));
   }
 
@@ -212,7 +211,7 @@ public final class BatonJournal extends AsyncWriteJournal {
   @Override
   public Future<Void> doAsyncReplayMessages(String persistenceId, long fromSequenceNr,
       long toSequenceNr, long max, Consumer<PersistentRepr> replayCallback) {
-    return scala(replay(persistenceId, fromSequenceNr, toSequenceNr, max,
+    return ScalaFutures.unwrapped(replay(persistenceId, fromSequenceNr, toSequenceNr, max,
         replayCallback, true));
   }
 
@@ -270,25 +269,8 @@ public final class BatonJournal extends AsyncWriteJournal {
    */
   @Override
   public Future<Long> doAsyncReadHighestSequenceNr(String persistenceId, long fromSequenceNr) {
-    return scala(
+    return ScalaFutures.unwrapped(
         acquire(persistenceId).thenApply(epoch -> store.highestSequenceNr(persistenceId)));
-  }
-
-  /**
-   * The stage as a Scala future that fails with the real cause: Pekko reports a journal failure
-   * to the behaviour as it is, so a {@link CompletionException} wrapper would hide the reason.
-   */
-  private static <T> Future<T> scala(CompletionStage<T> stage) {
-    CompletableFuture<T> unwrapped = new CompletableFuture<>();
-    stage.whenComplete((value, failure) -> {
-      if (failure == null) {
-        unwrapped.complete(value);
-      } else {
-        unwrapped.completeExceptionally(failure instanceof CompletionException
-            && failure.getCause() != null ? failure.getCause() : failure);
-      }
-    });
-    return FutureConverters.asScala(unwrapped);
   }
 
   private PersistentRepr deserialize(EventRecord record) {

@@ -5,7 +5,6 @@ import io.baton.journal.replication.JournalReplication;
 import io.baton.journal.replication.ReplicationMode;
 import io.baton.journal.store.JournalStore;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import io.baton.journal.store.JournalStoreRegistry;
 import io.baton.journal.store.SnapshotCriteria;
@@ -19,7 +18,6 @@ import org.apache.pekko.persistence.snapshot.japi.SnapshotStore;
 import org.apache.pekko.serialization.SerializationExtension;
 import scala.concurrent.ExecutionContext;
 import scala.concurrent.Future;
-import scala.jdk.javaapi.FutureConverters;
 
 /**
  * Baton's snapshot-store plugin: Pekko Persistence snapshots in the node-local
@@ -126,14 +124,7 @@ public final class BatonSnapshotStore extends SnapshotStore {
       return replication.settings().mode() == ReplicationMode.ASYNC
           ? CompletableFuture.completedFuture(null) : replicas;
     });
-    return FutureConverters.asScala(both.toCompletableFuture().handle((ok, failure) -> {
-      if (failure != null) {
-        throw failure instanceof CompletionException c && c.getCause() != null
-            ? (c.getCause() instanceof RuntimeException r ? r : c) : (failure instanceof
-            RuntimeException r ? r : new CompletionException(failure));
-      }
-      return ok;
-    }));
+    return ScalaFutures.unwrapped(both);
   }
 
   private SelectedSnapshot select(SnapshotRecord record) throws Exception {
