@@ -206,6 +206,19 @@ final class ReplicaCatchUp {
   }
 
   private Behavior<Command> onPidFailed(PidFailed failed) {
+    Throwable cause = failed.cause() instanceof java.util.concurrent.CompletionException
+        && failed.cause().getCause() != null ? failed.cause().getCause() : failed.cause();
+    if (cause instanceof FencedException fenced) {
+      // Another node took the entity over: this node no longer owns it, so it stops pushing it.
+      LOG.info("{} is owned elsewhere now (epoch {}); no longer catching replicas up for it",
+          fenced.persistenceId(), fenced.currentEpoch());
+      store.swapEpochIfHigher(fenced.persistenceId(), fenced.currentEpoch(), false);
+      ArrayDeque<String> queue = pending.get(failed.target());
+      if (queue != null) {
+        queue.remove(fenced.persistenceId());
+      }
+      return next(failed.target());
+    }
     // Left for the next tick or ring change: a pass starts again from what the target holds.
     LOG.debug("catch-up of {} interrupted: {}", failed.target(), failed.cause().toString());
     running.put(failed.target(), false);
