@@ -17,7 +17,11 @@ import java.util.concurrent.Executor;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.ExtendedActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.remote.RemoteActorRefProvider;
+import scala.Option;
 import org.apache.pekko.cluster.ClusterEvent;
 import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.MemberStatus;
@@ -39,7 +43,10 @@ import org.slf4j.LoggerFactory;
  * in flight, opens a TCP connection to the member's host and artery port on Pekko's blocking-IO
  * dispatcher, with {@code connect-timeout}, and closes it at once. The result comes back as a
  * message; {@link #classify} turns it into a {@link Verdict}. {@link Verdict#DEAD} sends {@code
- * Down(address)} to the cluster manager. Only the actor touches its state (probes in flight, the
+ * Down(address)} to the cluster manager and quarantines the dead incarnation (its UID), which
+ * marks it terminated in the cluster's reachability table: the leader removes a Down member only
+ * once it is unreachable or terminated, so without this the removal would still wait for the
+ * failure detector. Only the actor touches its state (probes in flight, the
  * last verdict per member, for logging changes only).
  *
  * <p>A refused connection means no process listens on that port of that host: the member's
@@ -110,7 +117,8 @@ public final class ProcessDeathDetector {
 
   private record Tick() implements Command {}
 
-  private record Probed(Address member, Verdict verdict, String detail) implements Command {}
+  private record Probed(Address member, long uid, Verdict verdict, String detail)
+      implements Command {}
 
   /**
    * The verdict of a connection attempt: {@code null} means it connected. A refusal ({@link
@@ -149,6 +157,11 @@ public final class ProcessDeathDetector {
     }
     return Behaviors.setup(context -> {
       Cluster cluster = Cluster.get(context.getSystem());
+      RemoteActorRefProvider remoting =
+          Adapter.toClassic(context.getSystem()) instanceof ExtendedActorSystem extended
+                  && extended.provider() instanceof RemoteActorRefProvider remote
+              ? remote
+              : null;
       Executor blocking =
           context.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
       Set<Address> inFlight = new HashSet<>();
@@ -172,7 +185,7 @@ public final class ProcessDeathDetector {
                 context.pipeToSelf(
                     CompletableFuture.supplyAsync(
                         () -> probe(host, port, settings.connectTimeout()), blocking),
-                    (verdict, error) -> new Probed(address,
+                    (verdict, error) -> new Probed(address, member.uniqueAddress().longUid(),
                         error == null ? verdict : Verdict.UNKNOWN,
                         error == null ? "" : error.toString()));
               }
@@ -191,6 +204,14 @@ public final class ProcessDeathDetector {
                     + " gone. Downing it now so that its shards move.", probed.member());
                 downed.add(probed.member());
                 cluster.manager().tell(new Down(probed.member()));
+                // Down alone is not enough: the leader removes a Down member only once it is
+                // unreachable, i.e. after the failure detector's ~3 s. Quarantining the dead
+                // incarnation (its UID) marks it terminated at once, so it is removed and its
+                // shards move now. Only that UID is refused; a new incarnation may join.
+                if (remoting != null) {
+                  remoting.quarantine(probed.member(), Option.apply((Object) probed.uid()),
+                      "Baton: the process is gone (its remoting port refused a connection)");
+                }
               } else if (previous != probed.verdict()) {
                 LOG.info("Member {} probed {}{}: {}", probed.member(), probed.verdict(),
                     probed.detail().isEmpty() ? "" : " (" + probed.detail() + ")",

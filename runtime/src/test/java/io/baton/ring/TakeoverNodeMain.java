@@ -21,7 +21,8 @@ import org.apache.pekko.cluster.typed.Cluster;
  * <ul>
  *   <li>{@code inc <id> <n>}: n increments of counter {@code id}, one after the other, through this
  *       node's sharding; {@code ACK <id> <count> <node>} after each, {@code INC-DONE <id>} at the
- *       end, {@code INC-FAILED <id> <error>} if one was not acknowledged;
+ *       end; an increment not acknowledged in time is retried ({@code INC-RETRY <id>}) for up to 60 s,
+ *       then {@code INC-FAILED <id> <error>};
  *   <li>{@code await <id,id,...>}: asks each counter its value again and again (short timeouts)
  *       until it answers; {@code ANSWERED <id> <count> <node> <ms>} per counter, ms since the
  *       command, then {@code ALL-ANSWERED <ms>}.
@@ -30,6 +31,7 @@ import org.apache.pekko.cluster.typed.Cluster;
 public final class TakeoverNodeMain {
 
   private static final Duration ASK = Duration.ofSeconds(5);
+  private static final Duration INC_DEADLINE = Duration.ofSeconds(60);
   private static final Duration PROBE_ASK = Duration.ofMillis(300);
 
   private TakeoverNodeMain() {}
@@ -54,13 +56,14 @@ public final class TakeoverNodeMain {
   private static void obey(BatonNode node, String line) {
     String[] words = line.split("\\s+");
     switch (words[0]) {
-      case "inc" -> increment(node, words[1], Integer.parseInt(words[2]));
+      case "inc" -> increment(node, words[1], Integer.parseInt(words[2]),
+          System.nanoTime() + INC_DEADLINE.toNanos());
       case "await" -> awaitAll(node, List.of(words[1].split(",")));
       default -> HarnessLink.report("UNKNOWN-COMMAND " + line);
     }
   }
 
-  private static void increment(BatonNode node, String id, int left) {
+  private static void increment(BatonNode node, String id, int left, long deadline) {
     if (left == 0) {
       HarnessLink.report("INC-DONE " + id);
       return;
@@ -68,11 +71,16 @@ public final class TakeoverNodeMain {
     node.entityRefFor(ShardedCounter.KEY, id)
         .<ShardedCounter.Value>ask(ShardedCounter.Increment::new, ASK)
         .whenComplete((value, error) -> {
-          if (error != null) {
+          if (error != null && System.nanoTime() < deadline) {
+            // Not acknowledged (e.g. the coordinator still starting): try again; the count may
+            // then include the unacknowledged attempt, never less than what was acknowledged.
+            HarnessLink.report("INC-RETRY " + id + " " + error.getClass().getSimpleName());
+            increment(node, id, left, deadline);
+          } else if (error != null) {
             HarnessLink.report("INC-FAILED " + id + " " + error);
           } else {
             HarnessLink.report("ACK " + id + " " + value.count() + " " + value.node());
-            increment(node, id, left - 1);
+            increment(node, id, left - 1, deadline);
           }
         });
   }

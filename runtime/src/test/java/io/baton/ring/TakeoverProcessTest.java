@@ -75,7 +75,7 @@ class TakeoverProcessTest {
       String node1 = cluster.address("node1");
       List<String> onNode1 = new ArrayList<>();
       before.forEach((id, seen) -> {
-        assertEquals(INCREMENTS, seen.count(), id);
+        assertTrue(seen.count() >= INCREMENTS, id + ": " + seen);
         if (seen.node().equals(node1)) {
           onNode1.add(id);
         }
