@@ -272,6 +272,8 @@ public record NodeConfig(
         "pekko.cluster.down-removal-margin",
         timing.removalMargin().isZero() ? "1ms" : millis(timing.removalMargin()));
 
+    putShardingKeys(withReference.getConfig("baton.ring.sharding"), keys);
+
     Config derived = ConfigFactory.parseMap(keys, "io.baton.runtime.NodeConfig of node " + name);
     return ConfigFactory.defaultOverrides()
         .withFallback(derived)
@@ -384,6 +386,29 @@ public record NodeConfig(
 
     private static String key(String path) {
       return PATH + "." + path;
+    }
+  }
+
+  /**
+   * Cluster Sharding tuned for fast takeover, from {@code baton.ring.sharding} (documented in
+   * reference.conf).
+   */
+  private static void putShardingKeys(Config sharding, Map<String, Object> keys) {
+    keys.put("pekko.cluster.sharding.remember-entities", "off");
+    for (String key : List.of("rebalance-interval", "handoff-timeout", "retry-interval",
+        "shard-start-timeout", "coordinator-failure-backoff", "entity-restart-backoff")) {
+      Duration value;
+      try {
+        value = sharding.getDuration(key);
+      } catch (ConfigException.WrongType | ConfigException.BadValue e) {
+        throw new IllegalArgumentException("baton.ring.sharding." + key + " = "
+            + sharding.getValue(key).render() + " is not a duration (e.g. 2s)", e);
+      }
+      if (value.isNegative() || value.isZero()) {
+        throw new IllegalArgumentException(
+            "baton.ring.sharding." + key + " = " + value + " must be positive");
+      }
+      keys.put("pekko.cluster.sharding." + key, millis(value));
     }
   }
 

@@ -1,0 +1,159 @@
+package io.baton.ring;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.apache.pekko.actor.Address;
+
+/**
+ * Where shards go: the two decisions of {@link RingSuccessorAllocation} as pure functions of
+ * plain values, so tests call them directly.
+ *
+ * <h2>Allocation</h2>
+ * {@link #allocate} picks a home for a shard that has none, first rule that applies wins:
+ *
+ * <ol>
+ *   <li>a rebalance planned a destination for it and that node is alive: there;
+ *   <li>its previous owner is alive (the shard merely stopped there): back there;
+ *   <li>its previous owner is gone: the previous owner's ring successor among the live nodes,
+ *       which holds the shard's events already (the journal replicates a node's writes to its
+ *       successor), so recovery reads local data;
+ *   <li>no previous owner is known (a new shard, or one the strategy forgot): the requester's node
+ *       if it is alive (the first message is local), else the least-loaded node.
+ * </ol>
+ *
+ * <h2>Rebalance</h2>
+ * {@link #rebalance} moves shards from the busiest node to the least-loaded one, about half the
+ * difference of their loads, so a node that joined empty gets about half of the busiest node's
+ * shards. Load is a number per node (shard count today, message rate later). It does nothing while
+ * a move is in progress (so a shard is never moved twice at once, and each round sees the result
+ * of the previous one) or when the loads are within the tolerance.
+ *
+ * <p>Ties are broken by ring order (Pekko's address order): the first such node wins. Shards are
+ * taken from the busiest node in descending shard-id order, so one input gives one output.
+ */
+public final class ShardPlacement {
+
+  private ShardPlacement() {}
+
+  /** One shard to move from one node to another. */
+  public record Move(String shard, Address from, Address to) {
+    public Move {
+      Objects.requireNonNull(shard, "shard");
+      Objects.requireNonNull(from, "from");
+      Objects.requireNonNull(to, "to");
+    }
+  }
+
+  /**
+   * The node a shard without a home goes to (see the class comment for the rules).
+   *
+   * @param alive the nodes that host a shard region now; not empty
+   * @param requester the node whose region asked, or {@code null} (the coordinator itself asks
+   *     when a region died)
+   * @param previousOwner the last node known to have hosted the shard, or {@code null}
+   * @param planned the destination a rebalance chose for it, or {@code null}
+   * @param load each live node's load; a missing node counts as 0
+   */
+  public static Address allocate(
+      Collection<Address> alive,
+      Address requester,
+      Address previousOwner,
+      Address planned,
+      Map<Address, ? extends Number> load) {
+    if (alive.isEmpty()) {
+      throw new IllegalArgumentException("no live shard region to allocate a shard to");
+    }
+    if (planned != null && alive.contains(planned)) {
+      return planned;
+    }
+    if (previousOwner != null) {
+      if (alive.contains(previousOwner)) {
+        return previousOwner;
+      }
+      return Ring.of(alive).successor(previousOwner);
+    }
+    if (requester != null && alive.contains(requester)) {
+      return requester;
+    }
+    return leastLoaded(alive, load);
+  }
+
+  /**
+   * The shards to move now, all from the busiest node to the least-loaded one; empty when balanced
+   * within {@code tolerance} or while another move is in progress.
+   *
+   * @param shards the shards each live node hosts
+   * @param load each live node's load; a node missing here counts as 0
+   * @param inProgress shards being moved now
+   * @param tolerance the load difference between the busiest and the least-loaded node that is
+   *     accepted as balanced; 0 or more
+   */
+  public static List<Move> rebalance(
+      Map<Address, ? extends Collection<String>> shards,
+      Map<Address, ? extends Number> load,
+      Set<String> inProgress,
+      double tolerance) {
+    if (tolerance < 0) {
+      throw new IllegalArgumentException("tolerance must be 0 or more, was " + tolerance);
+    }
+    if (!inProgress.isEmpty() || shards.size() < 2) {
+      return List.of();
+    }
+    List<Address> ring = Ring.of(shards.keySet()).nodes();
+    Address busiest = ring.get(0);
+    Address least = ring.get(0);
+    for (Address node : ring) {
+      if (loadOf(load, node) > loadOf(load, busiest)) {
+        busiest = node;
+      }
+      if (loadOf(load, node) < loadOf(load, least)) {
+        least = node;
+      }
+    }
+    double high = loadOf(load, busiest);
+    double gap = high - loadOf(load, least);
+    if (busiest.equals(least) || gap <= tolerance || high <= 0) {
+      return List.of();
+    }
+    List<String> candidates = new ArrayList<>(shards.get(busiest));
+    candidates.sort(java.util.Comparator.reverseOrder());
+    // Move the fraction of the busiest node's shards that carries half the gap.
+    int count = (int) Math.floor(candidates.size() * gap / (2 * high));
+    List<Move> moves = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      moves.add(new Move(candidates.get(i), busiest, least));
+    }
+    return List.copyOf(moves);
+  }
+
+  /** Shard counts as a load map: the load of today's rebalance. */
+  public static Map<Address, Integer> shardCounts(Map<Address, ? extends Collection<String>> shards) {
+    Map<Address, Integer> counts = new java.util.HashMap<>();
+    shards.forEach((node, hosted) -> counts.put(node, hosted.size()));
+    return counts;
+  }
+
+  /** The live node with the lowest load, the first in ring order on a tie. */
+  public static Address leastLoaded(Collection<Address> alive, Map<Address, ? extends Number> load) {
+    Address best = null;
+    for (Address node : Ring.of(alive).nodes()) {
+      if (best == null || loadOf(load, node) < loadOf(load, best)) {
+        best = node;
+      }
+    }
+    if (best == null) {
+      throw new IllegalArgumentException("no live node");
+    }
+    return best;
+  }
+
+  private static double loadOf(Map<Address, ? extends Number> load, Address node) {
+    Number value = load.get(node);
+    return value == null ? 0 : value.doubleValue();
+  }
+
+}

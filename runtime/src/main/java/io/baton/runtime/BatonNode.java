@@ -1,0 +1,165 @@
+package io.baton.runtime;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.baton.journal.replication.JournalReplication;
+import io.baton.ring.ProcessDeathDetector;
+import io.baton.ring.RingSuccessorAllocation;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.ShardRegion;
+import org.apache.pekko.cluster.sharding.typed.GetClusterShardingStats;
+import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityContext;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+
+/**
+ * A running Baton node: an ActorSystem configured by {@link NodeConfig}, the replicated journal as
+ * the persistence plugin, the {@link ProcessDeathDetector}, and sharded entity types placed by
+ * {@link RingSuccessorAllocation}.
+ *
+ * <pre>{@code
+ * BatonNode node = BatonNode.start(NodeConfig.load());
+ * node.register(Account.KEY, ctx -> Account.create(ctx.getEntityId()));
+ * node.entityRefFor(Account.KEY, "alice").ask(...);
+ * }</pre>
+ *
+ * <p>Entity behaviours are ordinary Pekko behaviours; an {@code EventSourcedBehavior} is replicated
+ * to the ring successor without code changes, which is what lets a dead node's entities resume on
+ * that successor from local data (docs/decisions/0009-fast-takeover.md).
+ *
+ * <p><b>Configuration layers</b>, highest first: JVM system properties; the Pekko keys {@link
+ * NodeConfig} derives; {@code application} (the caller's configuration, without reference.conf);
+ * the node defaults of this class (the Baton journal as the persistence plugin, under the node's
+ * data directory, and no removal margin, since the journal fences stale owners); reference.conf.
+ *
+ * <p>Thread-safe: {@link #register} may be called from any thread, typically once per type at
+ * start.
+ */
+public final class BatonNode implements AutoCloseable {
+
+  private final NodeConfig node;
+  private final ActorSystem<Void> system;
+
+  private BatonNode(NodeConfig node, ActorSystem<Void> system) {
+    this.node = node;
+    this.system = system;
+  }
+
+  /** Starts the node with the application's configuration (application.conf). */
+  public static BatonNode start(NodeConfig node) {
+    return start(node, ConfigFactory.defaultApplication());
+  }
+
+  /**
+   * Starts the node. {@code application} is the caller's configuration, without reference.conf
+   * (e.g. {@code ConfigFactory.parseString(...)} or {@code ConfigFactory.defaultApplication()}).
+   */
+  public static BatonNode start(NodeConfig node, Config application) {
+    String journalDir = node.dataDir().resolve("journal").toAbsolutePath().toString()
+        .replace("\\", "/");
+    Config defaults = ConfigFactory.parseString("""
+        pekko.persistence.journal.plugin = "baton.journal"
+        pekko.persistence.snapshot-store.plugin = "baton.snapshot-store"
+        baton.journal.dir = "%s"
+        # The journal fences a stale owner (sync replication, factor 2): no second wait needed.
+        baton.node.downing.removal-margin = 0s
+        """.formatted(journalDir),
+        com.typesafe.config.ConfigParseOptions.defaults().setOriginDescription("BatonNode defaults"));
+    Config base = application.withFallback(defaults).withFallback(ConfigFactory.defaultReference());
+    Config config = node.toPekkoConfig(base);
+    ActorSystem<Void> system = ActorSystem.create(
+        guardian(ProcessDeathDetector.Settings.fromConfig(config)), node.clusterName(), config);
+    JournalReplication.get(system);
+    return new BatonNode(node, system);
+  }
+
+  private static Behavior<Void> guardian(ProcessDeathDetector.Settings detector) {
+    return Behaviors.setup(context -> {
+      context.spawn(ProcessDeathDetector.create(detector), "baton-death-detector");
+      return Behaviors.empty();
+    });
+  }
+
+  public NodeConfig config() {
+    return node;
+  }
+
+  public ActorSystem<Void> system() {
+    return system;
+  }
+
+  /**
+   * Starts sharding for an entity type on this node, placed by a {@link RingSuccessorAllocation}
+   * of its own, and keeps that strategy informed of where every shard of the type is (every
+   * {@code baton.ring.allocation.observe-interval}) so that the node can take over as
+   * coordinator with that knowledge. Returns the shard region.
+   */
+  public <M> ActorRef<ShardingEnvelope<M>> register(
+      EntityTypeKey<M> key, Function<EntityContext<M>, Behavior<M>> create) {
+    return register(Entity.of(key, create::apply));
+  }
+
+  /** As {@link #register(EntityTypeKey, Function)}, for an entity with settings of its own. */
+  public <M> ActorRef<ShardingEnvelope<M>> register(Entity<M, ShardingEnvelope<M>> entity) {
+    RingSuccessorAllocation strategy = RingSuccessorAllocation.create(system);
+    ActorRef<ShardingEnvelope<M>> region =
+        ClusterSharding.get(system).init(entity.withAllocationStrategy(strategy));
+    Duration every = system.settings().config()
+        .getDuration(RingSuccessorAllocation.PATH + ".observe-interval");
+    system.systemActorOf(
+        observer(entity.typeKey(), strategy, every),
+        "baton-allocation-observer-" + entity.typeKey().name(),
+        Props.empty());
+    return region;
+  }
+
+  /** A reference to one entity, wherever it lives. */
+  public <M> EntityRef<M> entityRefFor(EntityTypeKey<M> key, String entityId) {
+    return ClusterSharding.get(system).entityRefFor(key, entityId);
+  }
+
+  /** Stops the node gracefully (leaving the cluster, handing its shards off). */
+  @Override
+  public void close() {
+    system.terminate();
+    system.getWhenTerminated().toCompletableFuture().join();
+  }
+
+  /** Asks where all shards of the type are, now and then, and tells the strategy. */
+  private static Behavior<ShardRegion.ClusterShardingStats> observer(
+      EntityTypeKey<?> key, RingSuccessorAllocation strategy, Duration every) {
+    return Behaviors.<Object>setup(context -> Behaviors.withTimers(timers -> {
+      Object tick = "tick";
+      timers.startTimerWithFixedDelay(tick, every);
+      return Behaviors.receive(Object.class)
+          .onMessageEquals(tick, () -> {
+            ClusterSharding.get(context.getSystem()).shardState().tell(
+                new GetClusterShardingStats(
+                    key, every, context.getSelf().<ShardRegion.ClusterShardingStats>narrow()));
+            return Behaviors.same();
+          })
+          .onMessage(ShardRegion.ClusterShardingStats.class, stats -> {
+            Map<Address, List<String>> shards = new HashMap<>();
+            stats.getRegions().forEach(
+                (address, region) -> shards.put(address, new ArrayList<>(region.getStats().keySet())));
+            strategy.observe(shards);
+            return Behaviors.same();
+          })
+          .build();
+    })).narrow();
+  }
+}
