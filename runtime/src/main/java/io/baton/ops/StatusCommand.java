@@ -1,0 +1,201 @@
+package io.baton.ops;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.baton.journal.replication.ReplicationStatus;
+import io.baton.journal.store.CommitStats;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code baton-status}: fetches a node's {@code /status} and prints it for a human (the ring with
+ * the node marked, its replicas, the replication lag and catch-up), or the raw JSON with {@code
+ * --json}. Exit status 0 when the node answered, 1 when it did not (unreachable, not an operator
+ * endpoint), 2 for bad arguments.
+ */
+@Command(
+    name = "baton-status",
+    mixinStandardHelpOptions = true,
+    versionProvider = StatusCommand.Version.class,
+    description = "Prints the status of a Baton node: its cluster view, the ring, replication"
+        + " and the journal store, read from the node's operator endpoint (baton.ops).")
+public final class StatusCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--node", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8558",
+      description = "The operator endpoint of the node (baton.ops.host:port). Default: ${DEFAULT-VALUE}.")
+  String node;
+
+  @Option(names = "--json", description = "Print the status as JSON, as the node served it.")
+  boolean json;
+
+  @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "PT5S",
+      converter = DurationConverter.class,
+      description = "How long to wait for the node, e.g. 5s or 500ms. Default: 5s.")
+  Duration timeout;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new StatusCommand()).execute(args));
+  }
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    URI uri = URI.create("http://" + node + "/status");
+    String body;
+    try {
+      HttpClient client = HttpClient.newBuilder().connectTimeout(timeout).build();
+      HttpResponse<String> response = client.send(
+          HttpRequest.newBuilder(uri).timeout(timeout).GET().build(),
+          HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() != 200) {
+        err.println("baton-status: " + uri + " answered HTTP " + response.statusCode()
+            + ": is " + node + " a Baton operator endpoint (baton.ops.port)?");
+        return 1;
+      }
+      body = response.body();
+    } catch (IOException e) {
+      err.println("baton-status: cannot reach " + uri + " (" + e + "): is the node running with"
+          + " baton.ops.enabled = on, and is --node its baton.ops host:port?");
+      return 1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 1;
+    }
+    if (json) {
+      out.print(body);
+      out.flush();
+      return 0;
+    }
+    try {
+      NodeStatus status = new ObjectMapper()
+          .findAndRegisterModules()
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .readValue(body, NodeStatus.class);
+      out.print(render(status));
+      out.flush();
+      return 0;
+    } catch (IOException e) {
+      err.println("baton-status: " + uri + " did not answer a status document (" + e.getMessage()
+          + "); try --json to see what it sent");
+      return 1;
+    }
+  }
+
+  /** The human-readable summary of {@code status}. */
+  public static String render(NodeStatus status) {
+    StringBuilder text = new StringBuilder();
+    NodeStatus.Node self = status.node();
+    text.append(String.format(Locale.ROOT, "Node         %s%s%n", self.address(),
+        self.name().equals(self.address()) ? "" : " (" + self.name() + ")"));
+    text.append(String.format(Locale.ROOT, "             %s, Baton %s, up %s%n", self.status(),
+        self.version(), uptime(self.uptimeSeconds())));
+
+    long unreachable = status.members().stream().filter(m -> !m.reachable()).count();
+    text.append(String.format(Locale.ROOT, "Members      %d, %d unreachable%n",
+        status.members().size(), unreachable));
+    for (NodeStatus.Member member : status.members()) {
+      text.append(String.format(Locale.ROOT, "  %-40s %-10s %s%n", member.address(),
+          member.status(), member.reachable() ? "reachable" : "UNREACHABLE"));
+    }
+
+    text.append("Ring         owner order, * = this node\n");
+    for (int i = 0; i < status.ring().size(); i++) {
+      String address = status.ring().get(i);
+      text.append(String.format(Locale.ROOT, "  %s %d. %s%n",
+          address.equals(self.address()) ? "*" : " ", i + 1, address));
+    }
+
+    ReplicationStatus replication = status.replication();
+    if (replication == null) {
+      text.append("Replication  not in use (this node's journal is not baton.journal)\n");
+    } else {
+      text.append(String.format(Locale.ROOT, "Replication  %s, factor %d%s%n",
+          replication.mode().toString().toLowerCase(Locale.ROOT), replication.factor(),
+          replication.underReplicated()
+              ? ", UNDER-REPLICATED: " + (replication.replicas().size() + 1) + " of "
+                  + replication.factor() + " copies (the ring is too small)"
+              : ""));
+      text.append("  replicas   ").append(replication.replicas().isEmpty()
+          ? "none" : String.join(", ", replication.replicas())).append('\n');
+      text.append(String.format(Locale.ROOT,
+          "  lag        %d event(s) sent, not yet confirmed; %d replicated since start%n",
+          replication.inFlight(), replication.replicatedEvents()));
+      if (replication.catchUp().isEmpty()) {
+        text.append("  catch-up   none started\n");
+      }
+      for (ReplicationStatus.CatchUp catchUp : replication.catchUp()) {
+        text.append(String.format(Locale.ROOT, "  catch-up   %s: %s, %d entities behind, %d"
+                + " events copied%n", catchUp.target(),
+            catchUp.caughtUp() ? "caught up" : "CATCHING UP", catchUp.entitiesBehind(),
+            catchUp.eventsCopied()));
+      }
+    }
+    CommitStats store = status.store();
+    if (store != null) {
+      text.append(String.format(Locale.ROOT,
+          "Journal      %d events written in %d group commits (%d requests, %.1f per group)%n",
+          store.records(), store.groups(), store.requests(),
+          store.groups() == 0 ? 0.0 : (double) store.requests() / store.groups()));
+    }
+    return text.toString();
+  }
+
+  private static String uptime(long seconds) {
+    long days = seconds / 86_400;
+    long hours = seconds % 86_400 / 3600;
+    long minutes = seconds % 3600 / 60;
+    long rest = seconds % 60;
+    return days > 0 ? String.format(Locale.ROOT, "%dd %dh %dm", days, hours, minutes)
+        : hours > 0 ? String.format(Locale.ROOT, "%dh %dm %ds", hours, minutes, rest)
+        : String.format(Locale.ROOT, "%dm %ds", minutes, rest);
+  }
+
+  /** Reads 5s, 500ms, 2m or an ISO-8601 duration (PT5S). */
+  static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+    @Override
+    public Duration convert(String value) {
+      String text = value.strip().toLowerCase(Locale.ROOT);
+      try {
+        if (text.startsWith("pt")) {
+          return Duration.parse(text.toUpperCase(Locale.ROOT));
+        }
+        if (text.endsWith("ms")) {
+          return Duration.ofMillis(Long.parseLong(text.substring(0, text.length() - 2)));
+        }
+        if (text.endsWith("s")) {
+          return Duration.ofSeconds(Long.parseLong(text.substring(0, text.length() - 1)));
+        }
+        if (text.endsWith("m")) {
+          return Duration.ofMinutes(Long.parseLong(text.substring(0, text.length() - 1)));
+        }
+      } catch (RuntimeException e) {
+        // falls through to the error below, which says what is allowed
+      }
+      throw new CommandLine.TypeConversionException(
+          "'" + value + "' is not a duration: write e.g. 5s, 500ms or 2m");
+    }
+  }
+
+  /** The version of {@code --version}: the Baton version of this jar. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"baton-status " + io.baton.ops.internal.NodeObservation.version()};
+    }
+  }
+}

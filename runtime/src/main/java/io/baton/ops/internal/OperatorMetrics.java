@@ -1,0 +1,194 @@
+package io.baton.ops.internal;
+
+import io.baton.journal.replication.JournalReplication;
+import io.baton.journal.replication.ReplicationStatus;
+import io.baton.process.ExitReason;
+import io.baton.supervision.SupervisorReport;
+import io.baton.supervision.SupervisorReports;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.ClusterEvent.CurrentClusterState;
+import org.apache.pekko.cluster.Member;
+
+/**
+ * The meters of {@code GET /metrics}, bound to one registry.
+ *
+ * <p>Journal, replication and cluster meters are functions read at scrape time from the state
+ * their owners keep (the store's group-commit counters, the replication extension, Pekko's
+ * cluster state): nothing is copied, so nothing drifts. Supervisor meters are counted from {@link
+ * SupervisorReport}s by one actor, the only one that touches the supervisor-to-tag map; the map is
+ * capped at {@code maxSupervisorTags} paths (later supervisors share the tag {@code other}) so that
+ * short-lived, uniquely named supervisors cannot grow the registry without bound.
+ */
+public final class OperatorMetrics implements AutoCloseable {
+
+  /** The member statuses counted, each a fixed tag value of {@code baton_cluster_members}. */
+  private static final List<String> STATUSES = List.of(
+      "Joining", "WeaklyUp", "Up", "Leaving", "Exiting", "Down", "Removed",
+      "PreparingForShutdown", "ReadyForShutdown");
+
+  private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
+
+  private OperatorMetrics() {}
+
+  /**
+   * Binds the meters of {@code observation}'s node to {@code registry} and subscribes to the
+   * system's supervisor reports.
+   */
+  public static OperatorMetrics bind(
+      ActorSystem<?> system, NodeObservation observation, MeterRegistry registry,
+      int maxSupervisorTags) {
+    OperatorMetrics metrics = new OperatorMetrics();
+    new JvmMemoryMetrics().bindTo(registry);
+    metrics.gcMetrics.bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ClassLoaderMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+
+    observation.replication().ifPresent(replication -> bindJournal(replication, registry));
+    if (observation.clustered()) {
+      bindCluster(observation, registry);
+    }
+
+    var counter = system.systemActorOf(
+        reportCounter(registry, maxSupervisorTags), "baton-ops-supervisor-reports",
+        Props.empty());
+    SupervisorReports.subscribe(system, counter);
+    return metrics;
+  }
+
+  private static void bindJournal(JournalReplication replication, MeterRegistry registry) {
+    FunctionCounter.builder("baton.journal.events.written", replication,
+            r -> r.store().stats().records())
+        .description("Events committed to this node's journal store (its own and replicas')")
+        .register(registry);
+    FunctionCounter.builder("baton.journal.commit.groups", replication,
+            r -> r.store().stats().groups())
+        .description("Group commits: batches written to the store, one WAL sync each with fsync on")
+        .register(registry);
+    FunctionCounter.builder("baton.journal.commit.requests", replication,
+            r -> r.store().stats().requests())
+        .description("Write requests committed in those groups; requests / groups = group size")
+        .register(registry);
+    FunctionCounter.builder("baton.journal.events.replicated", replication,
+            r -> r.status().replicatedEvents())
+        .description("Events of this node's writes confirmed by its replicas")
+        .register(registry);
+    gauge(registry, "baton.journal.replication.lag", replication,
+        r -> r.replicationLag(), "events",
+        "Events sent to the replicas and not yet confirmed (the replication lag)");
+    gauge(registry, "baton.journal.replicas", replication,
+        r -> r.replicaTargets().size(), null,
+        "Other nodes that hold copies of this node's writes");
+    gauge(registry, "baton.journal.replication.factor", replication,
+        r -> r.settings().factor(), null, "Configured replication factor");
+    gauge(registry, "baton.journal.under.replicated", replication,
+        r -> r.status().underReplicated() ? 1 : 0, null,
+        "1 while fewer nodes than the factor hold this node's writes");
+    gauge(registry, "baton.journal.catchup.entities.behind", replication,
+        r -> r.status().catchUp().stream().mapToLong(ReplicationStatus.CatchUp::entitiesBehind)
+            .sum(), null,
+        "Owned entities of which some replica still lacks events (background catch-up)");
+  }
+
+  private static void bindCluster(NodeObservation observation, MeterRegistry registry) {
+    for (String status : STATUSES) {
+      Gauge.builder("baton.cluster.members", observation,
+              o -> o.clusterState().map(s -> count(s, status)).orElse(0L))
+          .tag("status", status)
+          .description("Cluster members by status, as this node sees them")
+          .strongReference(true)
+          .register(registry);
+    }
+    gauge(registry, "baton.cluster.members.unreachable", observation,
+        o -> o.clusterState().map(s -> s.getUnreachable().size()).orElse(0), null,
+        "Members marked unreachable by the failure detector");
+  }
+
+  private static long count(CurrentClusterState state, String status) {
+    long n = 0;
+    for (Member member : state.getMembers()) {
+      if (member.status().toString().equals(status)) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  private static <T> void gauge(MeterRegistry registry, String name, T object,
+      ToDoubleFunction<T> value, String unit, String description) {
+    Gauge.builder(name, object, value)
+        .description(description)
+        .baseUnit(unit)
+        .strongReference(true)
+        .register(registry);
+  }
+
+  /** Counts supervisor reports; the tag map is this actor's alone. */
+  private static Behavior<SupervisorReport> reportCounter(MeterRegistry registry, int maxTags) {
+    return Behaviors.setup(context -> {
+      Map<String, String> tags = new HashMap<>();
+      java.util.function.Function<SupervisorReport, String> tagOf = report -> {
+        String path = report.supervisor().path().toStringWithoutAddress();
+        String tag = tags.get(path);
+        if (tag == null) {
+          tag = tags.size() < maxTags ? path : "other";
+          tags.put(path, tag);
+        }
+        return tag;
+      };
+      return Behaviors.receive(SupervisorReport.class)
+          .onMessage(SupervisorReport.ChildStarted.class, started -> {
+            if (started.incarnation() > 1) {
+              registry.counter("baton.supervisor.restarts", "supervisor", tagOf.apply(started))
+                  .increment();
+            }
+            return Behaviors.same();
+          })
+          .onMessage(SupervisorReport.ChildExited.class, exited -> {
+            registry.counter("baton.supervisor.child.exits", "supervisor", tagOf.apply(exited),
+                "reason", reasonLabel(exited.reason())).increment();
+            return Behaviors.same();
+          })
+          .onMessage(SupervisorReport.StartError.class, error -> {
+            registry.counter("baton.supervisor.start.errors", "supervisor", tagOf.apply(error))
+                .increment();
+            return Behaviors.same();
+          })
+          .onMessage(SupervisorReport.MaxIntensityReached.class, reached -> {
+            registry.counter("baton.supervisor.max.intensity.reached", "supervisor",
+                tagOf.apply(reached)).increment();
+            return Behaviors.same();
+          })
+          .onAnyMessage(other -> Behaviors.same())
+          .build();
+    });
+  }
+
+  /** A label of the closed set of exit reasons: normal, shutdown, kill, killed, noproc, ... */
+  static String reasonLabel(ExitReason reason) {
+    return reason.getClass().getSimpleName().toLowerCase(Locale.ROOT);
+  }
+
+  @Override
+  public void close() {
+    gcMetrics.close();
+  }
+}
