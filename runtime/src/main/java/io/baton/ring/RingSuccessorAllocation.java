@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.ActorRef;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.actor.Address;
@@ -41,6 +42,12 @@ import scala.jdk.javaapi.CollectionConverters;
  * knows the dead node's shards. A shard whose previous owner was never observed falls back to the
  * least-loaded node: still correct, as the new owner tops its copy up from the replicas before
  * replaying (docs/decisions/0007), only not local.
+ *
+ * <h2>Drained nodes</h2>
+ * Both decisions respect the set of drained nodes that {@link NodeDrain} replicates to every node
+ * (docs/decisions/0011-drain.md): nothing is allocated to a drained node and rebalance empties it
+ * onto its ring successor. The strategy reads the set from its own node's {@link NodeDrain}, set
+ * in {@link #start}; {@link #withDrainedNodes} replaces that source (tests).
  */
 public final class RingSuccessorAllocation extends ShardCoordinator.AbstractShardAllocationStrategy
     implements ShardCoordinator.ActorSystemDependentAllocationStrategy {
@@ -54,6 +61,8 @@ public final class RingSuccessorAllocation extends ShardCoordinator.AbstractShar
   private final Map<String, Address> lastOwner = new ConcurrentHashMap<>();
   private final Map<String, Address> planned = new ConcurrentHashMap<>();
   private volatile Address self;
+  private volatile Supplier<Set<Address>> drained = Set::of;
+  private volatile boolean drainedGiven;
 
   private RingSuccessorAllocation(double tolerance) {
     if (tolerance < 0) {
@@ -79,9 +88,20 @@ public final class RingSuccessorAllocation extends ShardCoordinator.AbstractShar
     return create(config.getConfig(PATH).getDouble("rebalance-tolerance"));
   }
 
+  /** This strategy, reading the drained nodes from {@code source} instead of {@link NodeDrain}. */
+  public RingSuccessorAllocation withDrainedNodes(Supplier<Set<Address>> source) {
+    this.drained = java.util.Objects.requireNonNull(source, "source");
+    this.drainedGiven = true;
+    return this;
+  }
+
   @Override
   public void start(ActorSystem system) {
     self = Cluster.get(system).selfAddress();
+    if (!drainedGiven) {
+      NodeDrain drain = NodeDrain.get(org.apache.pekko.actor.typed.javadsl.Adapter.toTyped(system));
+      drained = drain::drained;
+    }
   }
 
   /**
@@ -116,7 +136,8 @@ public final class RingSuccessorAllocation extends ShardCoordinator.AbstractShar
             regions.containsValue(requester) ? addressOf(requester) : null,
             previous,
             planned.remove(shardId),
-            ShardPlacement.shardCounts(shards));
+            ShardPlacement.shardCounts(shards),
+            drained.get());
     lastOwner.put(shardId, target);
     if (previous != null && !regions.containsKey(previous)) {
       LOG.info("Shard [{}] of gone node {} allocated to its ring successor {}",
@@ -132,14 +153,18 @@ public final class RingSuccessorAllocation extends ShardCoordinator.AbstractShar
       Map<ActorRef, IndexedSeq<String>> current, Set<String> inProgress) {
     Map<Address, List<String>> shards = shardsByNode(current, new HashMap<>());
     observe(shards);
-    List<ShardPlacement.Move> moves =
-        ShardPlacement.rebalance(shards, ShardPlacement.shardCounts(shards), inProgress, tolerance);
+    Set<Address> drainedNow = drained.get();
+    List<ShardPlacement.Move> moves = ShardPlacement.rebalance(
+        shards, ShardPlacement.shardCounts(shards), inProgress, tolerance, drainedNow);
     Set<String> moving = new HashSet<>();
     for (ShardPlacement.Move move : moves) {
       planned.put(move.shard(), move.to());
       moving.add(move.shard());
     }
-    if (!moves.isEmpty()) {
+    if (!moves.isEmpty() && drainedNow.contains(moves.get(0).from())) {
+      LOG.info("Drain: moving {} shards of drained node {} to {}",
+          moves.size(), moves.get(0).from(), moves.get(0).to());
+    } else if (!moves.isEmpty()) {
       LOG.info("Rebalance: moving {} shards from {} to {}",
           moves.size(), moves.get(0).from(), moves.get(0).to());
     }

@@ -32,6 +32,16 @@ import org.apache.pekko.actor.Address;
  * a move is in progress (so a shard is never moved twice at once, and each round sees the result
  * of the previous one) or when the loads are within the tolerance.
  *
+ * <h2>Drain</h2>
+ * A <em>drained</em> node is alive but must hold nothing, so that it can be stopped with no
+ * impact. Both decisions take the set of drained nodes: allocation never picks a drained node
+ * (unless every live node is drained: a shard must live somewhere), and rebalance first moves
+ * every shard of a drained node to that node's ring successor among the nodes that are not
+ * drained, which is the node that holds the events the drained node wrote (the journal replicates
+ * a node's writes to its successor). Only when no drained node holds a shard does the ordinary
+ * balancing run, among the nodes that are not drained; so undraining a node (it is empty) gives it
+ * about half of the busiest node's shards.
+ *
  * <p>Ties are broken by ring order (Pekko's address order): the first such node wins. Shards are
  * taken from the busiest node in descending shard-id order, so one input gives one output.
  */
@@ -64,9 +74,24 @@ public final class ShardPlacement {
       Address previousOwner,
       Address planned,
       Map<Address, ? extends Number> load) {
-    if (alive.isEmpty()) {
+    return allocate(alive, requester, previousOwner, planned, load, Set.of());
+  }
+
+  /**
+   * As {@link #allocate(Collection, Address, Address, Address, Map)}, never choosing a node of
+   * {@code drained} unless every live node is drained.
+   */
+  public static Address allocate(
+      Collection<Address> live,
+      Address requester,
+      Address previousOwner,
+      Address planned,
+      Map<Address, ? extends Number> load,
+      Set<Address> drained) {
+    if (live.isEmpty()) {
       throw new IllegalArgumentException("no live shard region to allocate a shard to");
     }
+    Collection<Address> alive = eligible(live, drained);
     if (planned != null && alive.contains(planned)) {
       return planned;
     }
@@ -97,10 +122,50 @@ public final class ShardPlacement {
       Map<Address, ? extends Number> load,
       Set<String> inProgress,
       double tolerance) {
+    return rebalance(shards, load, inProgress, tolerance, Set.of());
+  }
+
+  /**
+   * As {@link #rebalance(Map, Map, Set, double)}, but first empties the drained nodes: while a
+   * drained node hosts shards, the moves are all of those shards, each to its node's ring
+   * successor among the nodes that are not drained; then it balances the other nodes only.
+   */
+  public static List<Move> rebalance(
+      Map<Address, ? extends Collection<String>> allShards,
+      Map<Address, ? extends Number> load,
+      Set<String> inProgress,
+      double tolerance,
+      Set<Address> drained) {
     if (tolerance < 0) {
       throw new IllegalArgumentException("tolerance must be 0 or more, was " + tolerance);
     }
-    if (!inProgress.isEmpty() || shards.size() < 2) {
+    if (!inProgress.isEmpty()) {
+      return List.of();
+    }
+    Collection<Address> targets = eligible(allShards.keySet(), drained);
+    if (!drained.isEmpty() && !targets.containsAll(allShards.keySet())) {
+      List<Move> evacuation = new ArrayList<>();
+      Ring ring = Ring.of(targets);
+      for (Address node : Ring.of(allShards.keySet()).nodes()) {
+        if (targets.contains(node)) {
+          continue;
+        }
+        Address successor = ring.successor(node);
+        List<String> hosted = new ArrayList<>(allShards.get(node));
+        hosted.sort(java.util.Comparator.naturalOrder());
+        for (String shard : hosted) {
+          evacuation.add(new Move(shard, node, successor));
+        }
+      }
+      if (!evacuation.isEmpty()) {
+        return List.copyOf(evacuation);
+      }
+    }
+    Map<Address, Collection<String>> shards = new java.util.HashMap<>();
+    for (Address node : targets) {
+      shards.put(node, allShards.get(node));
+    }
+    if (shards.size() < 2) {
       return List.of();
     }
     List<Address> ring = Ring.of(shards.keySet()).nodes();
@@ -149,6 +214,23 @@ public final class ShardPlacement {
       throw new IllegalArgumentException("no live node");
     }
     return best;
+  }
+
+  /**
+   * The nodes of {@code live} that are not drained; all of {@code live} when every one is drained
+   * (a shard must live somewhere).
+   */
+  private static Collection<Address> eligible(Collection<Address> live, Set<Address> drained) {
+    if (drained.isEmpty()) {
+      return live;
+    }
+    List<Address> eligible = new ArrayList<>();
+    for (Address node : live) {
+      if (!drained.contains(node)) {
+        eligible.add(node);
+      }
+    }
+    return eligible.isEmpty() ? live : eligible;
   }
 
   private static double loadOf(Map<Address, ? extends Number> load, Address node) {

@@ -3,6 +3,8 @@ package io.baton.runtime;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.baton.journal.replication.JournalReplication;
+import io.baton.ring.DrainStatus;
+import io.baton.ring.NodeDrain;
 import io.baton.ring.ProcessDeathDetector;
 import io.baton.ring.RingSuccessorAllocation;
 import java.time.Duration;
@@ -10,13 +12,19 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.Member;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.sharding.ShardRegion;
 import org.apache.pekko.cluster.sharding.typed.GetClusterShardingStats;
 import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
@@ -51,8 +59,12 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
  */
 public final class BatonNode implements AutoCloseable {
 
+  /** How long a drain or undrain waits for every member to confirm it. */
+  private static final Duration DRAIN_WRITE_TIMEOUT = Duration.ofSeconds(3);
+
   private final NodeConfig node;
   private final ActorSystem<Void> system;
+  private final List<EntityTypeKey<?>> types = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private BatonNode(NodeConfig node, ActorSystem<Void> system) {
     this.node = node;
@@ -84,6 +96,7 @@ public final class BatonNode implements AutoCloseable {
     ActorSystem<Void> system = ActorSystem.create(
         guardian(ProcessDeathDetector.Settings.fromConfig(config)), node.clusterName(), config);
     JournalReplication.get(system);
+    NodeDrain.get(system);
     return new BatonNode(node, system);
   }
 
@@ -116,6 +129,7 @@ public final class BatonNode implements AutoCloseable {
   /** As {@link #register(EntityTypeKey, Function)}, for an entity with settings of its own. */
   public <M> ActorRef<ShardingEnvelope<M>> register(Entity<M, ShardingEnvelope<M>> entity) {
     RingSuccessorAllocation strategy = RingSuccessorAllocation.create(system);
+    types.add(entity.typeKey());
     ActorRef<ShardingEnvelope<M>> region =
         ClusterSharding.get(system).init(entity.withAllocationStrategy(strategy));
     Duration every = system.settings().config()
@@ -130,6 +144,62 @@ public final class BatonNode implements AutoCloseable {
   /** A reference to one entity, wherever it lives. */
   public <M> EntityRef<M> entityRefFor(EntityTypeKey<M> key, String entityId) {
     return ClusterSharding.get(system).entityRefFor(key, entityId);
+  }
+
+  /**
+   * Drains {@code member}: the shard coordinator allocates nothing to it any more and moves every
+   * shard it hosts to its ring successor (which holds their events), so that it can then be
+   * stopped with no impact. Follow progress with {@link #drainStatus}. Completes with {@code true}
+   * once every reachable member knows of the drain (docs/decisions/0011-drain.md).
+   */
+  public CompletionStage<Boolean> drain(Address member) {
+    return NodeDrain.get(system).drain(member, DRAIN_WRITE_TIMEOUT);
+  }
+
+  /** Ends {@code member}'s drain: ordinary rebalancing gives it about half the busiest load. */
+  public CompletionStage<Boolean> undrain(Address member) {
+    return NodeDrain.get(system).undrain(member, DRAIN_WRITE_TIMEOUT);
+  }
+
+  /**
+   * Per member of the cluster, the shards it hosts (of every type registered on this node) and
+   * whether it is drained and empty. Asks every region; {@code timeout} bounds each type's query.
+   */
+  public CompletionStage<DrainStatus> drainStatus(Duration timeout) {
+    Map<Address, List<String>> shards = new java.util.concurrent.ConcurrentHashMap<>();
+    for (Member member : Cluster.get(system).state().getMembers()) {
+      if (member.status() != MemberStatus.down() && member.status() != MemberStatus.removed()) {
+        shards.put(member.address(), new java.util.concurrent.CopyOnWriteArrayList<>());
+      }
+    }
+    CompletableFuture<Void> all = CompletableFuture.completedFuture(null);
+    for (EntityTypeKey<?> key : types) {
+      CompletionStage<ShardRegion.ClusterShardingStats> stats = AskPattern.ask(
+          ClusterSharding.get(system).shardState(),
+          (ActorRef<ShardRegion.ClusterShardingStats> replyTo) ->
+              new GetClusterShardingStats(key, timeout, replyTo),
+          timeout.plusSeconds(1),
+          system.scheduler());
+      all = all.thenCombine(stats, (ignored, reply) -> {
+        reply.getRegions().forEach((address, region) -> {
+          List<String> hosted = shards.computeIfAbsent(
+              address, a -> new java.util.concurrent.CopyOnWriteArrayList<>());
+          region.getStats().keySet().forEach(shard -> hosted.add(key.name() + "/" + shard));
+        });
+        return null;
+      });
+    }
+    return all.thenApply(ignored -> {
+      java.util.Set<Address> drained = NodeDrain.get(system).drained();
+      Map<Address, DrainStatus.NodeShards> nodes = new HashMap<>();
+      shards.forEach((address, hosted) -> {
+        List<String> sorted = new ArrayList<>(hosted);
+        sorted.sort(null);
+        nodes.put(address,
+            new DrainStatus.NodeShards(address, drained.contains(address), sorted));
+      });
+      return new DrainStatus(nodes);
+    });
   }
 
   /** Stops the node gracefully (leaving the cluster, handing its shards off). */

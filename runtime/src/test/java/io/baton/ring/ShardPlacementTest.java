@@ -174,4 +174,64 @@ class ShardPlacementTest {
     assertEquals(List.of(), rebalance(layout(a, shards("a", 10)), 0));
     assertThrows(IllegalArgumentException.class, () -> rebalance(layout(a, List.of()), -1));
   }
+
+  // ------------------------------------------------------------------ drain
+
+  private static List<Move> rebalance(
+      Map<Address, List<String>> layout, double tolerance, Set<Address> drained) {
+    return ShardPlacement.rebalance(
+        layout, ShardPlacement.shardCounts(layout), Set.of(), tolerance, drained);
+  }
+
+  /** Property: nothing is allocated to a drained node, whatever rule would have chosen it. */
+  @Test
+  void aDrainedNodeIsNeverChosenForAShard() {
+    Set<Address> drained = Set.of(b);
+    // Requester, previous owner and planned destination are all the drained node.
+    assertEquals(c, ShardPlacement.allocate(List.of(a, b, c), b, b, b, Map.of(), drained));
+    // A new shard asked for by the drained node goes to the least-loaded other node.
+    assertEquals(a, ShardPlacement.allocate(List.of(a, b, c), b, null, null,
+        Map.of(a, 1, c, 5), drained));
+    // A shard of a dead node whose successor is drained goes to the next node after it.
+    assertEquals(c, ShardPlacement.allocate(List.of(b, c), null, a, null, Map.of(), drained));
+  }
+
+  @Test
+  void whenEveryNodeIsDrainedShardsStillFindAHome() {
+    assertEquals(a, ShardPlacement.allocate(List.of(a), a, null, null, Map.of(), Set.of(a)));
+  }
+
+  /** Property: a drained node's shards all go to its ring successor, which holds their events. */
+  @Test
+  void rebalanceMovesEveryShardOfADrainedNodeToItsRingSuccessor() {
+    var layout = layout(a, shards("a", 5), b, shards("b", 4), c, shards("c", 5));
+    List<Move> moves = rebalance(layout, 2, Set.of(b));
+    assertEquals(4, moves.size(), moves.toString());
+    for (Move move : moves) {
+      assertEquals(b, move.from());
+      assertEquals(c, move.to());
+    }
+    // The last node's successor wraps around; a drained successor is skipped.
+    moves = rebalance(layout(a, shards("a", 1), b, shards("b", 1), c, shards("c", 3)), 2,
+        Set.of(a, c));
+    assertEquals(Set.of(new Move("a0", a, b), new Move("c0", c, b), new Move("c1", c, b),
+        new Move("c2", c, b)), new HashSet<>(moves));
+  }
+
+  @Test
+  void anEmptyDrainedNodeIsLeftOutOfBalancing() {
+    var layout = layout(a, shards("a", 12), b, List.of(), c, shards("c", 4));
+    List<Move> moves = rebalance(layout, 2, Set.of(b));
+    assertTrue(moves.stream().allMatch(m -> m.from().equals(a) && m.to().equals(c)), moves + "");
+    assertEquals(4, moves.size());
+  }
+
+  /** Property: undraining a node gives it back about half of the busiest node's shards. */
+  @Test
+  void anUndrainedNodeGetsHalfOfTheBusiestNodesShards() {
+    var layout = layout(a, shards("a", 8), b, List.of(), c, shards("c", 16));
+    List<Move> moves = rebalance(layout, 2, Set.of());
+    assertEquals(8, moves.size());
+    assertTrue(moves.stream().allMatch(m -> m.from().equals(c) && m.to().equals(b)), moves + "");
+  }
 }

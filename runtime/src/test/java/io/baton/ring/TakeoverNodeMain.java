@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.AddressFromURIString;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.cluster.typed.Cluster;
 
@@ -26,6 +28,16 @@ import org.apache.pekko.cluster.typed.Cluster;
  *   <li>{@code await <id,id,...>}: asks each counter its value again and again (short timeouts)
  *       until it answers; {@code ANSWERED <id> <count> <node> <ms>} per counter, ms since the
  *       command, then {@code ALL-ANSWERED <ms>}.
+ *   <li>{@code load <id,id,...>}: increments the counters round robin, one at a time, each retried
+ *       with the same command until acknowledged (ACK lines as {@code inc}), until {@code
+ *       stop-load}, which reports {@code LOAD-STOPPED <acknowledged> <retries>};
+ *   <li>{@code drain <address>} / {@code undrain <address>}: {@code DRAIN-REQUESTED} / {@code
+ *       UNDRAIN-REQUESTED <address> <every member confirmed>};
+ *   <li>{@code status}: one {@code SHARDS <address> <count> <drained> <drain complete>} line per
+ *       member, then {@code STATUS-END};
+ *   <li>{@code await-drained <address>}: polls the status until the node is drained and empty,
+ *       then {@code DRAIN-COMPLETE <address> <ms>}; {@code await-holds <address>}: until the node
+ *       hosts a shard, then {@code HOLDS <address> <count> <ms>}.
  * </ul>
  */
 public final class TakeoverNodeMain {
@@ -59,6 +71,27 @@ public final class TakeoverNodeMain {
       case "inc" -> increment(node, words[1], Integer.parseInt(words[2]),
           System.nanoTime() + INC_DEADLINE.toNanos());
       case "await" -> awaitAll(node, List.of(words[1].split(",")));
+      case "load" -> startLoad(node, List.of(words[1].split(",")));
+      case "stop-load" -> loadRunning.set(false);
+      case "drain" -> node.drain(AddressFromURIString.parse(words[1])).whenComplete(
+          (all, error) -> HarnessLink.report("DRAIN-REQUESTED " + words[1] + " "
+              + (error == null ? all : error)));
+      case "undrain" -> node.undrain(AddressFromURIString.parse(words[1])).whenComplete(
+          (all, error) -> HarnessLink.report("UNDRAIN-REQUESTED " + words[1] + " "
+              + (error == null ? all : error)));
+      case "status" -> node.drainStatus(ASK).whenComplete((status, error) -> {
+        if (error != null) {
+          HarnessLink.report("STATUS-FAILED " + error);
+          return;
+        }
+        status.nodes().values().forEach(n -> HarnessLink.report("SHARDS " + n.node() + " "
+            + n.shards().size() + " " + n.drained() + " " + n.drainComplete()));
+        HarnessLink.report("STATUS-END");
+      });
+      case "await-drained" -> pollStatus(node, AddressFromURIString.parse(words[1]), true,
+          System.nanoTime());
+      case "await-holds" -> pollStatus(node, AddressFromURIString.parse(words[1]), false,
+          System.nanoTime());
       default -> HarnessLink.report("UNKNOWN-COMMAND " + line);
     }
   }
@@ -83,6 +116,55 @@ public final class TakeoverNodeMain {
             increment(node, id, left - 1, deadline);
           }
         });
+  }
+
+  private static final java.util.concurrent.atomic.AtomicBoolean loadRunning =
+      new java.util.concurrent.atomic.AtomicBoolean();
+  private static final java.util.concurrent.atomic.AtomicLong loadAcked =
+      new java.util.concurrent.atomic.AtomicLong();
+  private static final java.util.concurrent.atomic.AtomicLong loadRetries =
+      new java.util.concurrent.atomic.AtomicLong();
+
+  private static void startLoad(BatonNode node, List<String> ids) {
+    loadRunning.set(true);
+    loadStep(node, ids, 0);
+  }
+
+  /** One increment of the load, retried until acknowledged, then the next counter's. */
+  private static void loadStep(BatonNode node, List<String> ids, int i) {
+    if (!loadRunning.get()) {
+      HarnessLink.report("LOAD-STOPPED " + loadAcked.get() + " " + loadRetries.get());
+      return;
+    }
+    String id = ids.get(i % ids.size());
+    node.entityRefFor(ShardedCounter.KEY, id)
+        .<ShardedCounter.Value>ask(ShardedCounter.Increment::new, ASK)
+        .whenComplete((value, error) -> {
+          if (error != null) {
+            loadRetries.incrementAndGet();
+            HarnessLink.report("INC-RETRY " + id + " " + error.getClass().getSimpleName());
+            loadStep(node, ids, i);
+          } else {
+            loadAcked.incrementAndGet();
+            HarnessLink.report("ACK " + id + " " + value.count() + " " + value.node());
+            loadStep(node, ids, i + 1);
+          }
+        });
+  }
+
+  private static void pollStatus(BatonNode node, Address target, boolean drained, long start) {
+    node.drainStatus(ASK).whenComplete((status, error) -> {
+      DrainStatus.NodeShards entry = error == null ? status.node(target) : null;
+      long ms = (System.nanoTime() - start) / 1_000_000;
+      if (entry != null && drained && entry.drainComplete()) {
+        HarnessLink.report("DRAIN-COMPLETE " + target + " " + ms);
+      } else if (entry != null && !drained && !entry.shards().isEmpty()) {
+        HarnessLink.report("HOLDS " + target + " " + entry.shards().size() + " " + ms);
+      } else {
+        CompletableFuture.delayedExecutor(200, java.util.concurrent.TimeUnit.MILLISECONDS)
+            .execute(() -> pollStatus(node, target, drained, start));
+      }
+    });
   }
 
   private static void awaitAll(BatonNode node, List<String> ids) {
