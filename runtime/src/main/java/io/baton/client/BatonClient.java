@@ -84,9 +84,22 @@ public final class BatonClient<P, R> {
    * caller itself may repeat it (after its own crash, say).
    */
   public CompletionStage<ClientResult<R>> send(String entityId, String requestId, P payload) {
-    long issuedAt = time.currentTimeMillis();
+    return send(entityId, requestId, time.currentTimeMillis(), payload);
+  }
+
+  /**
+   * As {@link #send(String, String, Object)}, for a key that was first issued earlier, at {@code
+   * firstIssuedAtMillis} (epoch milliseconds), by an earlier run of the caller: a saga that
+   * resumes after a crash, say. The request carries that time, so that an entity whose retention
+   * may have dropped the key's record refuses it ({@link Reply.Rejected#BEYOND_RETENTION}) rather
+   * than apply it again. The deadline is still the policy's, from now.
+   */
+  public CompletionStage<ClientResult<R>> send(String entityId, String requestId,
+      long firstIssuedAtMillis, P payload) {
+    long now = time.currentTimeMillis();
+    long issuedAt = Math.min(firstIssuedAtMillis, now);
     Request<P> request = Request.create(requestId, issuedAt,
-        issuedAt + policy.deadline().toMillis(), payload);
+        now + policy.deadline().toMillis(), payload);
     Call call = new Call(entityId, request);
     call.run(policy.first(0));
     return call.result;

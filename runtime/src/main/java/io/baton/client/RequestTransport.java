@@ -5,8 +5,9 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * How {@link BatonClient} reaches an entity: one attempt, one reply or one failure. In the
- * cluster, {@link ShardingTransport} asks through Cluster Sharding; other transports (HTTP) come
- * later. A transport does not retry; the client does.
+ * cluster, {@link ShardingTransport} asks through Cluster Sharding; from outside, {@link
+ * HttpTransport} posts to the nodes' {@link HttpEntryPoint}s. A transport does not retry; the
+ * client does.
  *
  * @param <P> the request payload type
  * @param <R> the result type

@@ -12,6 +12,10 @@
  * backoff and jitter ({@link io.baton.client.RetryPolicy}) within one overall deadline. Time comes
  * from {@link io.baton.client.ClientTime}, so tests drive it by hand.
  *
+ * <p>Over HTTP: every node can serve {@link io.baton.client.HttpEntryPoint} ({@code POST
+ * /entities/{type}/{id}}, configured under {@code baton.client.http}), and {@link
+ * io.baton.client.HttpTransport} is the client's transport to it, one route per node.
+ *
  * <p>See {@code docs/guide/clients.md}.
  */
 package io.baton.client;

@@ -141,6 +141,19 @@ public final class BatonNode implements AutoCloseable {
     return region;
   }
 
+  /**
+   * Exposes an entity type registered on this node to clients over HTTP, at {@code
+   * /entities/<key.name()>/{id}} of the node's {@link io.baton.client.HttpEntryPoint} (served when
+   * {@code baton.client.http.enabled} is on): a request's JSON body is read as {@code
+   * payloadType} and wrapped by {@code command}, with its reply address, into the entity's
+   * command.
+   */
+  public <M, P, R> void exposeOverHttp(EntityTypeKey<M> key, Class<P> payloadType,
+      java.util.function.BiFunction<io.baton.client.Request<P>,
+          ActorRef<io.baton.client.Reply<R>>, M> command) {
+    io.baton.client.HttpEntryPoint.get(system).expose(key, payloadType, command);
+  }
+
   /** A reference to one entity, wherever it lives. */
   public <M> EntityRef<M> entityRefFor(EntityTypeKey<M> key, String entityId) {
     return ClusterSharding.get(system).entityRefFor(key, entityId);

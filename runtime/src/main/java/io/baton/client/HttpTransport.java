@@ -1,0 +1,114 @@
+package io.baton.client;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The transport over HTTP, for clients outside the cluster: each attempt is one {@code POST
+ * /entities/{type}/{id}} to a node's {@link HttpEntryPoint}. Its routes are the nodes' base
+ * addresses ({@code http://host:port}), so a retry goes to the next node. A 200 or 409 answer is
+ * the entity's reply; any other status, or no connection, fails the attempt (the client then
+ * retries with the same key elsewhere). Uses the JDK's {@link HttpClient}: no actor system needed.
+ *
+ * <p>Immutable and thread-safe.
+ *
+ * @param <P> the payload type, written as JSON
+ * @param <R> the result type, read from JSON
+ */
+public final class HttpTransport<P, R> implements RequestTransport<P, R> {
+
+  private final List<URI> nodes;
+  private final String entityType;
+  private final Class<R> resultType;
+  private final HttpClient http;
+  private final ObjectMapper json;
+
+  private HttpTransport(List<URI> nodes, String entityType, Class<R> resultType, HttpClient http,
+      ObjectMapper json) {
+    if (nodes.isEmpty()) {
+      throw new IllegalArgumentException("an HttpTransport needs at least one node address");
+    }
+    this.nodes = List.copyOf(nodes);
+    this.entityType = Objects.requireNonNull(entityType, "entityType");
+    this.resultType = Objects.requireNonNull(resultType, "resultType");
+    this.http = Objects.requireNonNull(http, "http");
+    this.json = Objects.requireNonNull(json, "json");
+  }
+
+  /**
+   * A transport to entities of type {@code entityType} (the name of its {@code EntityTypeKey}),
+   * through the nodes at {@code nodes} ({@code http://host:port}, one per node), reading results
+   * as {@code resultType}.
+   */
+  public static <P, R> HttpTransport<P, R> create(List<URI> nodes, String entityType,
+      Class<R> resultType) {
+    return new HttpTransport<>(nodes, entityType, resultType,
+        HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build(),
+        new ObjectMapper().findAndRegisterModules()
+            .disable(com.fasterxml.jackson.databind.SerializationFeature.FAIL_ON_EMPTY_BEANS));
+  }
+
+  @Override
+  public int routes() {
+    return nodes.size();
+  }
+
+  @Override
+  public CompletionStage<Reply<R>> send(int route, String entityId, Request<P> request,
+      Duration timeout) {
+    HttpRequest post;
+    try {
+      URI uri = nodes.get(route).resolve("/entities/"
+          + URLEncoder.encode(entityType, StandardCharsets.UTF_8).replace("+", "%20") + "/"
+          + URLEncoder.encode(entityId, StandardCharsets.UTF_8).replace("+", "%20"));
+      post = HttpRequest.newBuilder(uri)
+          .timeout(timeout)
+          .header("Content-Type", "application/json")
+          .header(HttpProtocol.IDEMPOTENCY_KEY, request.requestId())
+          .header(HttpProtocol.ISSUED_AT, Long.toString(request.issuedAtMillis()))
+          .header(HttpProtocol.DEADLINE, Long.toString(request.deadlineMillis()))
+          .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(request.payload())))
+          .build();
+    } catch (IOException | RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return http.sendAsync(post, HttpResponse.BodyHandlers.ofString()).thenApply(response -> {
+      int status = response.statusCode();
+      if (status != 200 && status != 409) {
+        throw new HttpStatusException(status, nodes.get(route), response.body());
+      }
+      try {
+        return HttpProtocol.fromJson(json, json.readTree(response.body()), resultType);
+      } catch (IOException e) {
+        throw new HttpStatusException(status, nodes.get(route),
+            "unreadable reply: " + e.getMessage());
+      }
+    });
+  }
+
+  /** A node answered with a status that is not an entity's reply. */
+  public static final class HttpStatusException extends RuntimeException {
+    private final int status;
+
+    HttpStatusException(int status, URI node, String body) {
+      super("node " + node + " answered HTTP " + status + ": " + body.strip());
+      this.status = status;
+    }
+
+    /** The HTTP status code. */
+    public int status() {
+      return status;
+    }
+  }
+}

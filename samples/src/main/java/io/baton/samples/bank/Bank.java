@@ -1,0 +1,56 @@
+package io.baton.samples.bank;
+
+import io.baton.client.BatonClient;
+import io.baton.client.ClientTime;
+import io.baton.client.RetryPolicy;
+import io.baton.client.ShardingTransport;
+import io.baton.runtime.BatonNode;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+
+/** Wires the bank into a node: the two entity types, and both exposed over HTTP. */
+public final class Bank {
+
+  /** How long a transfer waits before retrying a step whose outcome is unknown. */
+  public static final Duration STEP_RETRY_DELAY = Duration.ofMillis(200);
+
+  private Bank() {}
+
+  /**
+   * Registers {@link Account} and {@link Transfer} on {@code node} and exposes them at {@code
+   * /entities/account/{id}} and {@code /entities/transfer/{id}} of its HTTP entry point.
+   */
+  public static void register(BatonNode node) {
+    BatonClient<AccountOperation, AccountOutcome> accounts = accountsClient(node.system());
+    node.register(Account.TYPE_KEY, ctx -> Account.create(ctx.getEntityId()));
+    node.register(Transfer.TYPE_KEY, ctx -> Transfer.create(ctx.getEntityId(), accounts,
+        Clock.systemUTC(), STEP_RETRY_DELAY));
+    node.exposeOverHttp(Account.TYPE_KEY, AccountOperation.class, Account.Execute::new);
+    node.exposeOverHttp(Transfer.TYPE_KEY, TransferOperation.class, Transfer.Execute::new);
+  }
+
+  /**
+   * Starts both types on an actor system that is not a BatonNode (tests), with the transfers
+   * reaching accounts through {@code accounts}.
+   */
+  public static void init(ActorSystem<?> system,
+      BatonClient<AccountOperation, AccountOutcome> accounts) {
+    ClusterSharding sharding = ClusterSharding.get(system);
+    sharding.init(Entity.of(Account.TYPE_KEY, ctx -> Account.create(ctx.getEntityId())));
+    sharding.init(Entity.of(Transfer.TYPE_KEY, ctx -> Transfer.create(ctx.getEntityId(),
+        accounts, Clock.systemUTC(), STEP_RETRY_DELAY)));
+  }
+
+  /** The client a node's transfers use: Cluster Sharding from that node, Baton's retries. */
+  public static BatonClient<AccountOperation, AccountOutcome> accountsClient(
+      ActorSystem<?> system) {
+    return BatonClient.create(
+        ShardingTransport.create(List.of(ClusterSharding.get(system)), Account.TYPE_KEY,
+            Account.Execute::new),
+        RetryPolicy.defaults(), ClientTime.of(system));
+  }
+}
