@@ -21,8 +21,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -139,24 +137,7 @@ class HttpEntryPointTest {
   @Test
   void aRequestRetriedOverHttpAfterALostReplyIsAppliedOnce() throws Exception {
     HttpTransport<Long, Long> real = overHttp();
-    AtomicInteger attempts = new AtomicInteger();
-    RequestTransport<Long, Long> losingFirstReply = new RequestTransport<>() {
-      @Override
-      public int routes() {
-        return real.routes();
-      }
-
-      @Override
-      public CompletionStage<Reply<Long>> send(int route, String entityId, Request<Long> req,
-          Duration timeout) {
-        CompletionStage<Reply<Long>> reply = real.send(route, entityId, req, timeout);
-        if (attempts.getAndIncrement() > 0) {
-          return reply;
-        }
-        return reply.thenCompose(r -> CompletableFuture.failedFuture(
-            new TimeoutException("HTTP response lost (injected) after " + r)));
-      }
-    };
+    LosingFirstReply<Long, Long> losingFirstReply = new LosingFirstReply<>(real);
     BatonClient<Long, Long> client =
         BatonClient.create(losingFirstReply, POLICY, ClientTime.of(node0.system()));
 

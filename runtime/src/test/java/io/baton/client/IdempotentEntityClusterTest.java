@@ -15,8 +15,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.cluster.MemberStatus;
@@ -135,25 +133,7 @@ class IdempotentEntityClusterTest {
   @Test
   void aRequestRetriedAfterItsReplyWasLostIsAppliedOnce() throws Exception {
     ShardingTransport<Account.Command, Long, Long> real = sharded();
-    AtomicInteger attempts = new AtomicInteger();
-    RequestTransport<Long, Long> losingFirstReply = new RequestTransport<>() {
-      @Override
-      public int routes() {
-        return real.routes();
-      }
-
-      @Override
-      public CompletionStage<Reply<Long>> send(int route, String entityId, Request<Long> req,
-          Duration timeout) {
-        CompletionStage<Reply<Long>> reply = real.send(route, entityId, req, timeout);
-        if (attempts.getAndIncrement() > 0) {
-          return reply;
-        }
-        // The entity has applied it; only the answer is lost on its way back.
-        return reply.thenCompose(r -> CompletableFuture.failedFuture(
-            new TimeoutException("reply lost (injected)")));
-      }
-    };
+    LosingFirstReply<Long, Long> losingFirstReply = new LosingFirstReply<>(real);
 
     ClientResult<Long> result = await(client(losingFirstReply).send("lost-reply", 100L));
 
