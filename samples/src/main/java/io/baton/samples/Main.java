@@ -1,5 +1,8 @@
 package io.baton.samples;
 
+import io.baton.samples.bank.cluster.BankClusterDemo;
+import io.baton.samples.bank.cluster.BankNode;
+import io.baton.samples.bank.cluster.ClusterDemoFailed;
 import io.baton.samples.supervision.DemoStepFailed;
 import io.baton.samples.supervision.SupervisionDemo;
 import java.io.PrintStream;
@@ -17,9 +20,18 @@ public final class Main {
   /** The sample run when none is named. */
   static final String SUPERVISION_DEMO = "supervision-demo";
 
+  /** Three node JVMs, transfers under load, one node killed with SIGKILL and restarted. */
+  static final String BANK_CLUSTER = "bank-cluster";
+
+  /** One node of the bank cluster, as {@link #BANK_CLUSTER} starts it; takes node flags. */
+  public static final String BANK_NODE = "bank-node";
+
   static final int EXIT_OK = 0;
   static final int EXIT_SAMPLE_FAILED = 1;
   static final int EXIT_USAGE = 2;
+
+  /** Not an exit status: the sample started a node that runs on until it is killed. */
+  static final int EXIT_RUNNING = -1;
 
   private Main() {}
 
@@ -27,7 +39,10 @@ public final class Main {
     // Start logging before Pekko's threads race to: SLF4J would otherwise queue their first log
     // calls during its initialisation and print a warning about replaying them.
     LoggerFactory.getILoggerFactory();
-    System.exit(run(List.of(args), System.out, System.err));
+    int status = run(List.of(args), System.out, System.err);
+    if (status != EXIT_RUNNING) {
+      System.exit(status);
+    }
   }
 
   /** Runs the sample {@code args} name and answers the exit status; prints to out and err. */
@@ -36,10 +51,33 @@ public final class Main {
       usage(out);
       return EXIT_OK;
     }
-    if (args.size() > 1 || (args.size() == 1 && !args.get(0).equals(SUPERVISION_DEMO))) {
+    if (!args.isEmpty() && args.get(0).equals(BANK_NODE)) {
+      try {
+        BankNode.start(args.subList(1, args.size()), out);
+        return EXIT_RUNNING;
+      } catch (RuntimeException e) {
+        err.println("bank-node could not start: " + e.getMessage());
+        return EXIT_USAGE;
+      }
+    }
+    if (args.size() > 1 || (args.size() == 1 && !args.get(0).equals(SUPERVISION_DEMO)
+        && !args.get(0).equals(BANK_CLUSTER))) {
       err.println("unknown arguments " + args + ": expected no argument or one sample name");
       usage(err);
       return EXIT_USAGE;
+    }
+    if (args.size() == 1 && args.get(0).equals(BANK_CLUSTER)) {
+      try {
+        BankClusterDemo.run(out);
+        return EXIT_OK;
+      } catch (ClusterDemoFailed e) {
+        out.flush();
+        err.println("CLUSTER DEMO FAILED: " + e.getMessage());
+        if (e.getCause() != null) {
+          err.println("  caused by: " + e.getCause());
+        }
+        return EXIT_SAMPLE_FAILED;
+      }
     }
     try {
       SupervisionDemo.run(out);
@@ -59,5 +97,9 @@ public final class Main {
     to.println("samples:");
     to.println("  " + SUPERVISION_DEMO + "  (default) a supervision tree that crashes, restarts,"
         + " escalates and stops in order");
+    to.println("  " + BANK_CLUSTER + "      three bank nodes under a load of transfers; one is"
+        + " killed with kill -9 and restarted; no money is created or destroyed");
+    to.println("  " + BANK_NODE + " <flags>  one node of that cluster (--cluster-name, --name,"
+        + " --host, --port, --seed, --data-dir, --http-port)");
   }
 }

@@ -43,4 +43,25 @@ class MainTest {
     assertEquals(Main.EXIT_OK, run("--help"));
     assertTrue(out.toString(UTF_8).contains(Main.SUPERVISION_DEMO + "  (default)"));
   }
+
+  /** Help names the cluster demo and the node it starts. */
+  @Test
+  void helpListsTheClusterDemo() {
+    assertEquals(Main.EXIT_OK, run("help"));
+    assertTrue(out.toString(UTF_8).contains(Main.BANK_CLUSTER));
+    assertTrue(out.toString(UTF_8).contains(Main.BANK_NODE + " <flags>"));
+  }
+
+  /** A node flag NodeConfig does not know is refused before any actor system starts. */
+  @Test
+  void bankNodeWithAnUnknownFlagExitsWithUsageStatus() {
+    assertEquals(Main.EXIT_USAGE, run(Main.BANK_NODE, "--no-such-flag=1"));
+    assertTrue(err.toString(UTF_8).contains("bank-node could not start"));
+  }
+
+  /** The cluster demo takes no argument. */
+  @Test
+  void bankClusterWithAnArgumentExitsWithUsageStatus() {
+    assertEquals(Main.EXIT_USAGE, run(Main.BANK_CLUSTER, "again"));
+  }
 }

@@ -1,0 +1,581 @@
+package io.baton.samples.bank.cluster;
+
+import io.baton.client.Attempt;
+import io.baton.client.BatonClient;
+import io.baton.client.ClientResult;
+import io.baton.client.ClientTime;
+import io.baton.client.HttpTransport;
+import io.baton.client.Reply;
+import io.baton.client.RetryPolicy;
+import io.baton.samples.Main;
+import io.baton.samples.bank.AccountOperation;
+import io.baton.samples.bank.AccountOutcome;
+import io.baton.samples.bank.TransferOperation;
+import io.baton.samples.bank.TransferStatus;
+import io.baton.samples.bank.TransferStatus.Phase;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+/**
+ * The bank on a real cluster, {@code java -jar baton-samples-all.jar bank-cluster}: three {@link
+ * BankNode} JVMs on 127.0.0.1 started from the same jar, a steady load of transfers sent through
+ * {@link BatonClient} over {@link HttpTransport} (every node a route, every request under an
+ * idempotency key), one node killed with SIGKILL under that load and restarted, and a check that
+ * the sum of all balances did not change.
+ *
+ * <h2>Steps</h2>
+ * <ol>
+ *   <li>start the three nodes (node1 seeds the cluster) and wait until each sees three members Up;
+ *   <li>open {@link #ACCOUNTS} accounts with {@link #OPENING_BALANCE} each, and read the total;
+ *   <li>start {@link #WORKERS} load workers: each reads a source account's balance, orders a
+ *       transfer (one in ten to an account never opened, so that the saga compensates it) and reads
+ *       its status until it is final; a line of counters is printed every second;
+ *   <li>after {@link #LOAD_BEFORE_KILL}, {@code kill -9} node3 by PID; the load goes on, its
+ *       clients retrying (same key, next node) until node3's shards answer from their successors;
+ *   <li>after {@link #LOAD_AFTER_KILL}, restart node3 (same ports and data) and wait until it hosts
+ *       shards again; run {@link #LOAD_AFTER_RESTART} more, then stop the load and let every
+ *       transfer in flight end;
+ *   <li>read every balance again, print the summary and {@code CLUSTER DEMO OK}, or fail.
+ * </ol>
+ *
+ * <h2>Takeover time</h2>
+ * A request <em>stalled</em> when one of its attempts timed out or was answered 503 (the entity did
+ * not answer: its shard lived on the dead node), as opposed to a refused connection to the dead
+ * node's own entry point, which the client skips at once. The takeover time is, over the entities
+ * that stalled between the kill and the restart, the longest time from the kill to that entity's
+ * first successful request; the longest stall is the longest such request. Requests that stall
+ * while the killed node rejoins are reported apart.
+ *
+ * <h2>Processes</h2>
+ * Every node is started with {@code --exit-with-parent}, and killed by PID (SIGKILL) when the demo
+ * ends, fails or is interrupted (a shutdown hook, and a {@code finally}). Their logs are kept under
+ * a temporary directory, deleted after a successful run (unless {@code
+ * -Dbaton.samples.keep-logs=true}) and printed after a failed one.
+ *
+ * <p>Threads: the calling thread drives the steps; each worker is a thread of its own that blocks
+ * on its client's futures; the counters are atomics; a scheduler thread runs the clients' timers
+ * and the live line.
+ */
+public final class BankClusterDemo {
+
+  static final int NODES = 3;
+  static final int ACCOUNTS = 12;
+  static final long OPENING_BALANCE = 1_000;
+  static final int WORKERS = 6;
+  static final String UNOPENED_ACCOUNT = "acct-never-opened";
+
+  static final Duration CLUSTER_START = Duration.ofSeconds(90);
+  static final Duration LOAD_BEFORE_KILL = Duration.ofSeconds(4);
+  static final Duration LOAD_AFTER_KILL = Duration.ofSeconds(12);
+  static final Duration REJOIN = Duration.ofSeconds(40);
+  static final Duration LOAD_AFTER_RESTART = Duration.ofSeconds(4);
+  static final Duration TRANSFER_END = Duration.ofSeconds(30);
+
+  /** The line the demo ends with when everything it checked held. */
+  public static final String OK_LINE = "CLUSTER DEMO OK";
+
+  private static final String HOST = "127.0.0.1";
+  private static final String CLUSTER_NAME = "bank";
+  private static final RetryPolicy POLICY = RetryPolicy.defaults()
+      .withDeadline(Duration.ofSeconds(20))
+      .withAttemptTimeout(Duration.ofMillis(1500))
+      .withBackoff(Duration.ofMillis(50), Duration.ofMillis(500), 2.0);
+
+  private final PrintStream out;
+  private final Path root;
+  private final List<Integer> ports;
+  private final List<Integer> httpPorts;
+  private final NodeProcess[] nodes = new NodeProcess[NODES];
+  private final List<Process> started = new CopyOnWriteArrayList<>();
+  private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
+      runnable -> {
+        Thread thread = new Thread(runnable, "bank-demo-scheduler");
+        thread.setDaemon(true);
+        return thread;
+      });
+  private final ClientTime time = new ClientTime() {
+    @Override
+    public long nanoTime() {
+      return System.nanoTime();
+    }
+
+    @Override
+    public long currentTimeMillis() {
+      return System.currentTimeMillis();
+    }
+
+    @Override
+    public void schedule(Duration delay, Runnable task) {
+      scheduler.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+    }
+  };
+
+  private final long startNanos = System.nanoTime();
+  private final AtomicLong requestsOk = new AtomicLong();
+  private final AtomicLong requestsFailed = new AtomicLong();
+  private final AtomicLong requestsRetried = new AtomicLong();
+  private final Map<Phase, AtomicLong> transfers = new ConcurrentHashMap<>();
+  private final AtomicLong transfersUnfinished = new AtomicLong();
+  private final AtomicLong transferIds = new AtomicLong();
+  private final Map<String, Long> stalledEntitiesAnswered = new ConcurrentHashMap<>();
+  private final AtomicLong longestStallNanos = new AtomicLong();
+  private final AtomicLong longestStallAfterRestartNanos = new AtomicLong();
+  private final AtomicLong answeredAfterKill = new AtomicLong();
+  private volatile long killNanos;
+  private volatile long restartNanos;
+  private volatile boolean loadRunning;
+
+  private BankClusterDemo(PrintStream out) throws IOException {
+    this.out = out;
+    this.root = Files.createTempDirectory("baton-bank-cluster-");
+    List<Integer> free = freePorts(2 * NODES);
+    this.ports = free.subList(0, NODES);
+    this.httpPorts = free.subList(NODES, 2 * NODES);
+  }
+
+  /** Runs the demo, printing to {@code out}; throws if anything it checks does not hold. */
+  public static void run(PrintStream out) throws ClusterDemoFailed {
+    BankClusterDemo demo;
+    try {
+      demo = new BankClusterDemo(out);
+    } catch (IOException e) {
+      throw new ClusterDemoFailed("cannot create the nodes' directory or pick free ports", e);
+    }
+    Thread reaper = new Thread(demo::stopEveryNode, "bank-demo-reaper");
+    Runtime.getRuntime().addShutdownHook(reaper);
+    boolean ok = false;
+    try {
+      demo.runSteps();
+      ok = true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ClusterDemoFailed("interrupted", e);
+    } finally {
+      demo.loadRunning = false;
+      demo.stopEveryNode();
+      demo.scheduler.shutdownNow();
+      try {
+        Runtime.getRuntime().removeShutdownHook(reaper);
+      } catch (IllegalStateException alreadyShuttingDown) {
+        // the hook runs anyway, and finds nothing left to kill
+      }
+      if (ok && !Boolean.getBoolean("baton.samples.keep-logs")) {
+        demo.deleteRoot();
+      } else {
+        out.println("nodes' logs kept in " + demo.root);
+      }
+    }
+  }
+
+  private void runSteps() throws ClusterDemoFailed, InterruptedException {
+    out.println("Starting " + NODES + " bank nodes on " + HOST + " (logs and data in " + root
+        + ")");
+    for (int i = 0; i < NODES; i++) {
+      nodes[i] = launch(i, List.of(address(0)));
+    }
+    for (NodeProcess node : nodes) {
+      if (!node.await(n -> n.members() == NODES && n.reported("HTTP "), CLUSTER_START)) {
+        throw new ClusterDemoFailed(node.name + " did not see " + NODES + " members Up and its"
+            + " HTTP entry point listening within " + CLUSTER_START + " (members Up: "
+            + node.members() + ", alive: " + node.process.isAlive() + ")");
+      }
+    }
+    out.printf("Cluster up in %.1f s: %s%n", seconds(System.nanoTime() - startNanos),
+        describeNodes());
+
+    List<URI> routes = httpPorts.stream().map(p -> URI.create("http://" + HOST + ":" + p))
+        .toList();
+    BatonClient<AccountOperation, AccountOutcome> accounts = accountsClient(routes, 0);
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < ACCOUNTS; i++) {
+      String id = "acct-" + (i < 10 ? "0" : "") + i;
+      ids.add(id);
+      expectAccepted(accounts, id, "open-" + id, new AccountOperation.Open());
+      expectAccepted(accounts, id, "opening-deposit-" + id,
+          new AccountOperation.Deposit(OPENING_BALANCE));
+    }
+    long before = totalBalance(accounts, ids);
+    out.println("Opened " + ACCOUNTS + " accounts with " + OPENING_BALANCE + " each: total "
+        + before);
+
+    loadRunning = true;
+    List<Thread> workers = new ArrayList<>();
+    for (int w = 0; w < WORKERS; w++) {
+      int worker = w;
+      Thread thread = new Thread(() -> work(routes, worker, ids), "bank-demo-worker-" + w);
+      thread.setDaemon(true);
+      thread.start();
+      workers.add(thread);
+    }
+    ScheduledFuture<?> live =
+        scheduler.scheduleAtFixedRate(() -> out.println(liveLine()), 1, 1, TimeUnit.SECONDS);
+    out.println("Load: " + WORKERS + " clients ordering transfers through all " + NODES
+        + " nodes");
+    Thread.sleep(LOAD_BEFORE_KILL.toMillis());
+
+    NodeProcess victim = nodes[NODES - 1];
+    out.println(">>> kill -9 " + victim.pid() + " (" + victim.name + ", hosting "
+        + victim.shards() + " shards)");
+    killNanos = System.nanoTime();
+    victim.kill9(Duration.ofSeconds(10));
+    if (victim.process.isAlive()) {
+      throw new ClusterDemoFailed(victim.name + " (pid " + victim.pid() + ") still runs after"
+          + " SIGKILL");
+    }
+    Thread.sleep(LOAD_AFTER_KILL.toMillis());
+
+    out.println(">>> restarting " + victim.name + " (same ports, same data directory)");
+    restartNanos = System.nanoTime();
+    NodeProcess again = launch(NODES - 1, List.of(address(0), address(1)));
+    nodes[NODES - 1] = again;
+    if (!again.await(n -> n.members() == NODES && n.shards() > 0, REJOIN)) {
+      throw new ClusterDemoFailed(again.name + " did not rejoin and take shards back within "
+          + REJOIN + " (members Up it sees: " + again.members() + ", shards: " + again.shards()
+          + ")");
+    }
+    out.printf(">>> %s is back and hosts %d shards, %.1f s after its restart%n", again.name,
+        again.shards(), seconds(System.nanoTime() - restartNanos));
+    Thread.sleep(LOAD_AFTER_RESTART.toMillis());
+
+    out.println(">>> stopping the load; letting the transfers in flight end");
+    loadRunning = false;
+    for (Thread worker : workers) {
+      worker.join(TRANSFER_END.plusSeconds(25).toMillis());
+      if (worker.isAlive()) {
+        throw new ClusterDemoFailed(worker.getName() + " did not finish its last transfer");
+      }
+    }
+    live.cancel(false);
+    out.println(liveLine());
+    long after = totalBalance(accounts, ids);
+    long unopened = balance(accounts, UNOPENED_ACCOUNT);
+    summary(before, after, unopened);
+  }
+
+  private void summary(long before, long after, long unopened) throws ClusterDemoFailed {
+    out.println();
+    out.println("=== Summary");
+    out.printf("requests: %d ok, %d failed, %d retried%n", requestsOk.get(),
+        requestsFailed.get(), requestsRetried.get());
+    out.printf("transfers: %d completed, %d compensated, %d refused, %d stuck, %d unfinished%n",
+        count(Phase.COMPLETED), count(Phase.COMPENSATED), count(Phase.REFUSED),
+        count(Phase.STUCK), transfersUnfinished.get());
+    long takeover = stalledEntitiesAnswered.values().stream().mapToLong(t -> t - killNanos)
+        .max().orElse(-1);
+    if (takeover < 0) {
+      out.printf("takeover: no request stalled after the kill (longest retried request %.2f s)%n",
+          seconds(longestStallNanos.get()));
+    } else {
+      out.printf("takeover: %.2f s from kill -9 to the first successful request of the last of"
+          + " %d entities that lived on the dead node; longest stall %.2f s%n", seconds(takeover),
+          stalledEntitiesAnswered.size(), seconds(longestStallNanos.get()));
+    }
+    out.printf("rejoin: longest stall of a request after %s restarted: %.2f s%n",
+        nodes[NODES - 1].name, seconds(longestStallAfterRestartNanos.get()));
+    boolean conserved = before == after && unopened == 0;
+    out.printf("money: before %d, after %d%s: %s%n", before, after,
+        unopened == 0 ? "" : " (and " + unopened + " in an account never opened)",
+        conserved ? "conserved" : "NOT CONSERVED");
+    List<String> problems = new ArrayList<>();
+    if (!conserved) {
+      problems.add("the total of all balances changed from " + before + " to " + after
+          + (unopened == 0 ? "" : " and the unopened account holds " + unopened));
+    }
+    if (answeredAfterKill.get() == 0) {
+      problems.add("no request succeeded between the kill and the restart: nothing took over");
+    }
+    if (count(Phase.STUCK) > 0 || transfersUnfinished.get() > 0) {
+      problems.add(count(Phase.STUCK) + " transfers stuck and " + transfersUnfinished.get()
+          + " unfinished");
+    }
+    if (count(Phase.COMPLETED) == 0 || count(Phase.COMPENSATED) == 0) {
+      problems.add("the load did not exercise both ends of the saga (completed "
+          + count(Phase.COMPLETED) + ", compensated " + count(Phase.COMPENSATED) + ")");
+    }
+    if (!problems.isEmpty()) {
+      throw new ClusterDemoFailed(String.join("; ", problems));
+    }
+    out.println(OK_LINE);
+  }
+
+  // ------------------------------------------------------------------ the load
+
+  /** One worker: transfers, one after the other, until the load stops. */
+  private void work(List<URI> routes, int worker, List<String> ids) {
+    BatonClient<AccountOperation, AccountOutcome> accounts = accountsClient(routes, worker);
+    BatonClient<TransferOperation, TransferStatus> transfersClient =
+        transfersClient(routes, worker);
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    while (loadRunning) {
+      String from = ids.get(random.nextInt(ids.size()));
+      String to = random.nextInt(10) == 0 ? UNOPENED_ACCOUNT : ids.get(random.nextInt(ids.size()));
+      if (to.equals(from)) {
+        continue;
+      }
+      long amount = 1 + random.nextInt(150);
+      request(accounts, from, UUID.randomUUID().toString(), new AccountOperation.Balance());
+      String transferId = "t-" + transferIds.incrementAndGet();
+      ClientResult<TransferStatus> ordered = request(transfersClient, transferId,
+          "order-" + transferId, new TransferOperation.Order(from, to, amount));
+      if (ordered instanceof ClientResult.Answered<TransferStatus> answered
+          && answered.reply() instanceof Reply.Rejected) {
+        continue; // not ordered: nothing moves
+      }
+      awaitFinal(transfersClient, transferId, resultOf(ordered) != null);
+    }
+  }
+
+  /** Reads the transfer's status until it is final; counts it. */
+  private void awaitFinal(BatonClient<TransferOperation, TransferStatus> client,
+      String transferId, boolean orderAccepted) {
+    long deadline = System.nanoTime() + TRANSFER_END.toNanos();
+    long pause = 20;
+    while (System.nanoTime() < deadline) {
+      ClientResult<TransferStatus> read = request(client, transferId,
+          UUID.randomUUID().toString(), new TransferOperation.Status());
+      TransferStatus status = resultOf(read);
+      if (status != null && status.phase() == Phase.NEW && !orderAccepted) {
+        // The client gave up on the order: past its deadline the entity refuses it, so it never
+        // will be ordered, and nothing moved.
+        return;
+      }
+      if (status != null && status.phase().isFinal()) {
+        transfers.computeIfAbsent(status.phase(), p -> new AtomicLong()).incrementAndGet();
+        return;
+      }
+      try {
+        Thread.sleep(pause);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      pause = Math.min(200, pause * 2);
+    }
+    transfersUnfinished.incrementAndGet();
+  }
+
+  /** Sends one request and counts it; blocks until the client's answer. */
+  private <P, R> ClientResult<R> request(BatonClient<P, R> client, String entityId, String key,
+      P payload) {
+    long start = System.nanoTime();
+    ClientResult<R> result;
+    try {
+      result = client.send(entityId, key, payload).toCompletableFuture().get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new ClientResult.Unknown<>(key, "interrupted", List.of());
+    } catch (ExecutionException e) {
+      return new ClientResult.Unknown<>(key, String.valueOf(e.getCause()), List.of());
+    }
+    long end = System.nanoTime();
+    boolean answered = result instanceof ClientResult.Answered<R>;
+    (answered ? requestsOk : requestsFailed).incrementAndGet();
+    if (result.attempts().size() > 1) {
+      requestsRetried.incrementAndGet();
+    }
+    long kill = killNanos;
+    long restart = restartNanos;
+    if (kill != 0 && end > kill && answered
+        && result.attempts().stream().anyMatch(BankClusterDemo::stalled)) {
+      if (restart == 0 || start < restart) {
+        stalledEntitiesAnswered.putIfAbsent(entityId, end);
+        longestStallNanos.accumulateAndGet(end - start, Math::max);
+      } else {
+        longestStallAfterRestartNanos.accumulateAndGet(end - start, Math::max);
+      }
+    }
+    if (kill != 0 && restart == 0 && answered) {
+      answeredAfterKill.incrementAndGet();
+    }
+    return result;
+  }
+
+  /** Whether the attempt got no answer from the entity (as opposed to no connection). */
+  private static boolean stalled(Attempt attempt) {
+    return attempt.outcome() == Attempt.Outcome.TIMED_OUT
+        || (attempt.outcome() == Attempt.Outcome.FAILED && attempt.detail().contains("HTTP 503"));
+  }
+
+  private static <R> R resultOf(ClientResult<R> result) {
+    if (result instanceof ClientResult.Answered<R> answered) {
+      if (answered.reply() instanceof Reply.Applied<R> applied) {
+        return applied.result();
+      }
+      if (answered.reply() instanceof Reply.AlreadyApplied<R> again) {
+        return again.result();
+      }
+    }
+    return null;
+  }
+
+  private void expectAccepted(BatonClient<AccountOperation, AccountOutcome> client, String id,
+      String key, AccountOperation operation) throws ClusterDemoFailed {
+    ClientResult<AccountOutcome> result = request(client, id, key, operation);
+    if (!(resultOf(result) instanceof AccountOutcome.Accepted)) {
+      throw new ClusterDemoFailed(operation + " on account " + id + " was not accepted: "
+          + result);
+    }
+  }
+
+  private long balance(BatonClient<AccountOperation, AccountOutcome> client, String id)
+      throws ClusterDemoFailed {
+    ClientResult<AccountOutcome> result = request(client, id, UUID.randomUUID().toString(),
+        new AccountOperation.Balance());
+    if (resultOf(result) instanceof AccountOutcome.Accepted accepted) {
+      return accepted.balance();
+    }
+    throw new ClusterDemoFailed("could not read the balance of account " + id + ": " + result);
+  }
+
+  private long totalBalance(BatonClient<AccountOperation, AccountOutcome> client,
+      List<String> ids) throws ClusterDemoFailed {
+    long total = 0;
+    for (String id : ids) {
+      total += balance(client, id);
+    }
+    return total;
+  }
+
+  private BatonClient<AccountOperation, AccountOutcome> accountsClient(List<URI> routes,
+      int first) {
+    return BatonClient.create(HttpTransport.create(rotate(routes, first), "account",
+        AccountOutcome.class), POLICY, time);
+  }
+
+  private BatonClient<TransferOperation, TransferStatus> transfersClient(List<URI> routes,
+      int first) {
+    return BatonClient.create(HttpTransport.create(rotate(routes, first), "transfer",
+        TransferStatus.class), POLICY, time);
+  }
+
+  /** The routes starting at {@code first}: each worker enters the cluster through its own node. */
+  private static List<URI> rotate(List<URI> routes, int first) {
+    List<URI> rotated = new ArrayList<>();
+    for (int i = 0; i < routes.size(); i++) {
+      rotated.add(routes.get((first + i) % routes.size()));
+    }
+    return rotated;
+  }
+
+  private long count(Phase phase) {
+    AtomicLong n = transfers.get(phase);
+    return n == null ? 0 : n.get();
+  }
+
+  private String liveLine() {
+    return String.format("[%4.1fs] requests ok %d, failed %d, retried %d | transfers completed"
+        + " %d, compensated %d, refused %d | %s", seconds(System.nanoTime() - startNanos),
+        requestsOk.get(), requestsFailed.get(), requestsRetried.get(), count(Phase.COMPLETED),
+        count(Phase.COMPENSATED), count(Phase.REFUSED), describeNodes());
+  }
+
+  private String describeNodes() {
+    List<String> parts = new ArrayList<>();
+    for (NodeProcess node : nodes) {
+      if (node == null) {
+        continue;
+      }
+      parts.add(node.name + (node.process.isAlive()
+          ? " " + Math.max(0, node.shards()) + " shards" : " down"));
+    }
+    return String.join(", ", parts);
+  }
+
+  // ------------------------------------------------------------------ processes
+
+  private NodeProcess launch(int index, List<String> seeds) throws ClusterDemoFailed {
+    String name = "node" + (index + 1);
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        "-Dbaton.samples.node=" + name));
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(Main.class.getName());
+    command.add(Main.BANK_NODE);
+    command.add("--cluster-name=" + CLUSTER_NAME);
+    command.add("--name=" + name);
+    command.add("--host=" + HOST);
+    command.add("--port=" + ports.get(index));
+    command.add("--seed=" + String.join(",", seeds));
+    command.add("--data-dir=" + root.resolve(name));
+    command.add(BankNode.HTTP_PORT_FLAG + httpPorts.get(index));
+    command.add(BankNode.EXIT_WITH_PARENT_FLAG);
+    try {
+      NodeProcess node = NodeProcess.start(name, command, root.resolve(name + ".log"));
+      started.add(node.process);
+      out.println("  " + name + " started, pid " + node.pid() + ", HTTP entry point http://"
+          + HOST + ":" + httpPorts.get(index));
+      return node;
+    } catch (IOException e) {
+      throw new ClusterDemoFailed("cannot start " + name + ": " + command, e);
+    }
+  }
+
+  private String address(int index) {
+    return "pekko://" + CLUSTER_NAME + "@" + HOST + ":" + ports.get(index);
+  }
+
+  /** Kills every node process this demo started, by PID, and waits for each to exit. */
+  private void stopEveryNode() {
+    for (Process process : started) {
+      process.toHandle().destroyForcibly();
+    }
+    for (Process process : started) {
+      try {
+        process.waitFor(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  private void deleteRoot() {
+    try (Stream<Path> paths = Files.walk(root)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    } catch (IOException e) {
+      out.println("could not delete " + root + ": " + e);
+    }
+  }
+
+  private static double seconds(long nanos) {
+    return nanos / 1e9;
+  }
+
+  /** {@code count} distinct ports that were free a moment ago. */
+  private static List<Integer> freePorts(int count) throws IOException {
+    List<ServerSocket> sockets = new ArrayList<>();
+    try {
+      for (int i = 0; i < count; i++) {
+        sockets.add(new ServerSocket(0, 1, InetAddress.getByName(HOST)));
+      }
+      return sockets.stream().map(ServerSocket::getLocalPort).toList();
+    } finally {
+      for (ServerSocket socket : sockets) {
+        socket.close();
+      }
+    }
+  }
+}

@@ -1,0 +1,113 @@
+package io.baton.samples.bank.cluster;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.baton.client.HttpEntryPoint;
+import io.baton.ring.DrainStatus;
+import io.baton.runtime.BatonNode;
+import io.baton.runtime.NodeConfig;
+import io.baton.samples.bank.Bank;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.typed.Cluster;
+
+/**
+ * One node of the bank cluster demo, {@code java -jar baton-samples-all.jar bank-node <flags>}: a
+ * {@link BatonNode} with the bank registered ({@link Bank#register}) and its HTTP client entry
+ * point on {@code --http-port}. The other flags are {@link NodeConfig#fromArguments}'s ({@code
+ * --cluster-name}, {@code --name}, {@code --host}, {@code --port}, {@code --seed}, {@code
+ * --data-dir}); {@code --exit-with-parent} halts the node when the process that started it exits,
+ * so that a demo killed by its user leaves no node behind.
+ *
+ * <p>It reports on standard output, one line each, for the process that started it: {@code
+ * BANK-NODE HTTP <url>} once the entry point listens, then {@code BANK-NODE MEMBERS-UP <n>} and
+ * {@code BANK-NODE SHARDS <n>} whenever the number of Up members it sees, or of shards it hosts,
+ * changes (checked every {@link #WATCH_INTERVAL}).
+ */
+public final class BankNode {
+
+  /** The prefix of every line a node reports. */
+  public static final String REPORT = "BANK-NODE ";
+
+  static final String HTTP_PORT_FLAG = "--http-port=";
+  static final String EXIT_WITH_PARENT_FLAG = "--exit-with-parent";
+
+  private static final Duration WATCH_INTERVAL = Duration.ofMillis(500);
+
+  private BankNode() {}
+
+  /** Starts the node; it runs until its process is killed or its actor system terminates. */
+  public static void start(List<String> args, PrintStream out) {
+    List<String> nodeFlags = new ArrayList<>();
+    int httpPort = 0;
+    boolean exitWithParent = false;
+    for (String arg : args) {
+      if (arg.startsWith(HTTP_PORT_FLAG)) {
+        httpPort = Integer.parseInt(arg.substring(HTTP_PORT_FLAG.length()));
+      } else if (arg.equals(EXIT_WITH_PARENT_FLAG)) {
+        exitWithParent = true;
+      } else {
+        nodeFlags.add(arg);
+      }
+    }
+    if (exitWithParent) {
+      ProcessHandle.current().parent().ifPresent(parent ->
+          parent.onExit().thenRun(() -> Runtime.getRuntime().halt(3)));
+    }
+    NodeConfig config = NodeConfig.fromArguments(nodeFlags);
+    Config application = ConfigFactory.parseString("""
+        pekko.loggers = ["org.apache.pekko.event.slf4j.Slf4jLogger"]
+        pekko.logging-filter = "org.apache.pekko.event.slf4j.Slf4jLoggingFilter"
+        pekko.loglevel = "WARNING"
+        pekko.stdout-loglevel = "WARNING"
+        pekko.log-dead-letters = off
+        pekko.log-dead-letters-during-shutdown = off
+        baton.client.http.enabled = on
+        baton.client.http.host = "%s"
+        baton.client.http.port = %d
+        """.formatted(config.host(), httpPort));
+    BatonNode node = BatonNode.start(config, application);
+    Bank.register(node);
+    node.system().getWhenTerminated().thenRun(() -> Runtime.getRuntime().halt(2));
+    HttpEntryPoint.get(node.system()).address().whenComplete((address, failure) -> {
+      if (failure != null) {
+        out.println(REPORT + "HTTP-FAILED " + failure);
+        Runtime.getRuntime().halt(1);
+      }
+      address.ifPresent(a -> out.println(REPORT + "HTTP http://" + a.getHostString() + ":"
+          + a.getPort()));
+    });
+    watch(node, out);
+  }
+
+  /** Reports the Up members and the hosted shards whenever their numbers change. */
+  private static void watch(BatonNode node, PrintStream out) {
+    Cluster cluster = Cluster.get(node.system());
+    Address self = cluster.selfMember().address();
+    AtomicInteger members = new AtomicInteger(-1);
+    AtomicInteger shards = new AtomicInteger(-1);
+    node.system().scheduler().scheduleWithFixedDelay(WATCH_INTERVAL, WATCH_INTERVAL, () -> {
+      int up = 0;
+      for (var member : cluster.state().getMembers()) {
+        if (member.status() == MemberStatus.up()) {
+          up++;
+        }
+      }
+      if (members.getAndSet(up) != up) {
+        out.println(REPORT + "MEMBERS-UP " + up);
+      }
+      node.drainStatus(WATCH_INTERVAL).thenAccept(status -> {
+        DrainStatus.NodeShards mine = status.node(self);
+        int hosted = mine == null ? 0 : mine.shards().size();
+        if (shards.getAndSet(hosted) != hosted) {
+          out.println(REPORT + "SHARDS " + hosted);
+        }
+      });
+    }, node.system().executionContext());
+  }
+}

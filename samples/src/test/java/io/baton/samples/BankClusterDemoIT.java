@@ -1,0 +1,94 @@
+package io.baton.samples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The cluster demo as the README runs it, {@code java -jar baton-samples-all.jar bank-cluster}:
+ * three node JVMs from the fat jar, transfers under load, one node killed with SIGKILL and
+ * restarted. It must exit 0, print the money-conservation line and {@code CLUSTER DEMO OK}, and
+ * leave no node process behind.
+ */
+@Timeout(240)
+class BankClusterDemoIT {
+
+  private static final Duration RUN_DEADLINE = Duration.ofSeconds(180);
+  private static final Pattern CONSERVED =
+      Pattern.compile("(?m)^money: before (\\d+), after \\1: conserved$");
+
+  private static final Pattern NODE_STARTED = Pattern.compile("started, pid (\\d+)");
+
+  @TempDir Path scratch;
+
+  /** Killing a node under load loses no request and creates or destroys no money. */
+  @Test
+  void clusterDemoSurvivesKillNineUnderLoadAndConservesMoney() throws Exception {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-jar");
+    command.add(jar().toString());
+    command.add("bank-cluster");
+    Path stdout = scratch.resolve("stdout.txt");
+    Path stderr = scratch.resolve("stderr.txt");
+    Process process = new ProcessBuilder(command).redirectOutput(stdout.toFile())
+        .redirectError(stderr.toFile()).start();
+    long pid = process.pid();
+    try {
+      if (!process.waitFor(RUN_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)) {
+        fail(command + " did not exit within " + RUN_DEADLINE + "\n" + describe(stdout, stderr));
+      }
+      String out = Files.readString(stdout);
+      String describe = describe(stdout, stderr);
+      assertEquals(0, process.exitValue(), describe);
+      assertTrue(CONSERVED.matcher(out).find(), describe);
+      assertTrue(out.contains(">>> kill -9 "), describe);
+      List<String> lines = out.lines().toList();
+      assertEquals("CLUSTER DEMO OK", lines.get(lines.size() - 1), describe);
+      // The demo stopped every node it started, by PID, before it exited.
+      for (long node : nodePids(stdout)) {
+        assertTrue(ProcessHandle.of(node).map(h -> !h.isAlive()).orElse(true),
+            "node process " + node + " outlived the demo\n" + describe);
+      }
+    } finally {
+      ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+      for (long node : nodePids(stdout)) {
+        ProcessHandle.of(node).ifPresent(ProcessHandle::destroyForcibly);
+      }
+    }
+  }
+
+  /** The PIDs of the nodes the demo says it started. */
+  private static List<Long> nodePids(Path stdout) throws java.io.IOException {
+    List<Long> pids = new ArrayList<>();
+    var matcher = NODE_STARTED.matcher(Files.readString(stdout));
+    while (matcher.find()) {
+      pids.add(Long.parseLong(matcher.group(1)));
+    }
+    return pids;
+  }
+
+  private static String describe(Path stdout, Path stderr) throws java.io.IOException {
+    return "--- stdout\n" + Files.readString(stdout) + "--- stderr\n" + Files.readString(stderr);
+  }
+
+  private static Path jar() {
+    String property = System.getProperty("baton.samples.jar");
+    assertTrue(property != null, "system property baton.samples.jar is not set; run through"
+        + " failsafe (mvn verify), which sets it to the jar the package phase built");
+    Path jar = Path.of(property);
+    assertTrue(Files.isRegularFile(jar), jar + " does not exist; run mvn verify");
+    return jar;
+  }
+}
