@@ -27,6 +27,11 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
  *       trapped and makes the target exit {@code killed}.
  * </ul>
  *
+ * <p>Linking and monitoring send the target a request through its mailbox. If the target stops
+ * before it has taken the request (it exits, or its parent stops it, which overtakes the mailbox),
+ * the link or monitor reports {@link ExitReason.NoProc}, as Erlang does for a process that died
+ * before the link or monitor was set up.
+ *
  * <p>The loss of a remote peer's node is delivered as {@link ExitReason.NodeDown}, once the
  * cluster has removed that node. Pekko watches remote actors only on nodes that are Up (or
  * WeaklyUp) in the watcher's view: link to or monitor a process on another node once that node

@@ -103,6 +103,11 @@ class MonitorsTest {
     var target = process();
     watcher.tell(new TestProcess.Monitor(target, "m"));
     events.expectMessage("monitoring");
+    // A stop from outside overtakes the target's mailbox: make sure the target has taken the
+    // monitor request (queued before this echo) before stopping it. A monitor whose request the
+    // target never took reports noproc, as for a target that died before the monitor was set.
+    target.tell(new TestProcess.Echo("monitor registered"));
+    events.expectMessage("monitor registered");
     kit.stop(target);
     assertEquals(ExitReason.killed(), events.expectMessageClass(Down.class).reason());
   }
