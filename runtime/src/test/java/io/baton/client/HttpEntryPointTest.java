@@ -4,16 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
-import io.baton.journal.replication.JournalReplication;
+import io.baton.journal.InProcessCluster;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,11 +19,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
-import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.Join;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,49 +34,24 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(120)
 class HttpEntryPointTest {
 
-  private static Path root;
+  private static InProcessCluster cluster;
   private static ActorTestKit node0;
   private static ActorTestKit node1;
   private static List<URI> addresses;
   private static final HttpClient RAW = HttpClient.newHttpClient();
 
-  private static Config nodeConfig(String name) {
-    return ConfigFactory.parseString("""
-        pekko.actor.provider = cluster
-        pekko.remote.artery.canonical.hostname = "127.0.0.1"
-        pekko.remote.artery.canonical.port = 0
-        pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
-        pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off
-        pekko.persistence.journal.plugin = "baton.journal"
-        pekko.persistence.snapshot-store.plugin = "baton.snapshot-store"
-        baton.journal.dir = "%s"
+  @BeforeAll
+  static void startCluster() throws Exception {
+    cluster = new InProcessCluster(Files.createTempDirectory("baton-http"), """
         baton.journal.fsync = off
         baton.client.http.enabled = on
         baton.client.http.port = 0
-        pekko.loglevel = WARNING
-        """.formatted(root.resolve(name).toString().replace("\\", "/")))
-        .withFallback(ConfigFactory.load());
-  }
-
-  @BeforeAll
-  static void startCluster() throws Exception {
-    root = Files.createTempDirectory("baton-http");
-    node0 = ActorTestKit.create("baton", nodeConfig("node0"));
-    node1 = ActorTestKit.create("baton", nodeConfig("node1"));
-    for (ActorTestKit node : List.of(node0, node1)) {
-      Cluster.get(node.system()).manager()
-          .tell(Join.create(Cluster.get(node0.system()).selfMember().address()));
-      JournalReplication.get(node.system());
-    }
+        """);
+    node0 = cluster.kit(cluster.start("node0"));
+    node1 = cluster.kit(cluster.start("node1"));
+    cluster.awaitUp(2);
     addresses = new ArrayList<>();
     for (ActorTestKit node : List.of(node0, node1)) {
-      node.createTestProbe().awaitAssert(Duration.ofSeconds(30), Duration.ofMillis(100), () -> {
-        long up = java.util.stream.StreamSupport.stream(
-                Cluster.get(node.system()).state().getMembers().spliterator(), false)
-            .filter(m -> m.status() == MemberStatus.up()).count();
-        assertEquals(2, up);
-        return null;
-      });
       ClusterSharding.get(node.system()).init(Entity.of(Account.TYPE_KEY, ctx ->
           Account.create(ctx.getEntityId(), Retention.defaults(), Clock.systemUTC())));
       HttpEntryPoint.get(node.system()).expose(Account.TYPE_KEY, Long.class, Account.Deposit::new);
@@ -94,8 +63,7 @@ class HttpEntryPointTest {
 
   @AfterAll
   static void stopCluster() {
-    node1.shutdownTestKit();
-    node0.shutdownTestKit();
+    cluster.close();
   }
 
   private static final RetryPolicy POLICY = RetryPolicy.defaults()

@@ -4,11 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
-import io.baton.journal.replication.JournalReplication;
+import io.baton.journal.InProcessCluster;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -17,12 +14,10 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
-import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.Join;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,45 +31,20 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(120)
 class IdempotentEntityClusterTest {
 
-  private static Path root;
+  private static InProcessCluster cluster;
   private static ActorTestKit node0;
   private static ActorTestKit node1;
   private static List<ClusterSharding> sharding;
 
-  private static Config nodeConfig(String name) {
-    return ConfigFactory.parseString("""
-        pekko.actor.provider = cluster
-        pekko.remote.artery.canonical.hostname = "127.0.0.1"
-        pekko.remote.artery.canonical.port = 0
-        pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
-        pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off
-        pekko.persistence.journal.plugin = "baton.journal"
-        pekko.persistence.snapshot-store.plugin = "baton.snapshot-store"
-        baton.journal.dir = "%s"
-        baton.journal.fsync = off
-        pekko.loglevel = WARNING
-        """.formatted(root.resolve(name).toString().replace("\\", "/")))
-        .withFallback(ConfigFactory.load());
-  }
-
   @BeforeAll
   static void startCluster() throws Exception {
-    root = Files.createTempDirectory("baton-client");
-    node0 = ActorTestKit.create("baton", nodeConfig("node0"));
-    node1 = ActorTestKit.create("baton", nodeConfig("node1"));
+    cluster = new InProcessCluster(Files.createTempDirectory("baton-client"), """
+        baton.journal.fsync = off
+        """);
+    node0 = cluster.kit(cluster.start("node0"));
+    node1 = cluster.kit(cluster.start("node1"));
+    cluster.awaitUp(2);
     for (ActorTestKit node : List.of(node0, node1)) {
-      Cluster.get(node.system()).manager()
-          .tell(Join.create(Cluster.get(node0.system()).selfMember().address()));
-      JournalReplication.get(node.system());
-    }
-    for (ActorTestKit node : List.of(node0, node1)) {
-      node.createTestProbe().awaitAssert(Duration.ofSeconds(30), Duration.ofMillis(100), () -> {
-        long up = java.util.stream.StreamSupport.stream(
-                Cluster.get(node.system()).state().getMembers().spliterator(), false)
-            .filter(m -> m.status() == MemberStatus.up()).count();
-        assertEquals(2, up);
-        return null;
-      });
       ClusterSharding.get(node.system()).init(Entity.of(Account.TYPE_KEY, ctx ->
           Account.create(ctx.getEntityId(), ctx.getEntityId().startsWith("bounded-")
               ? Retention.of(3, Duration.ofHours(1)) : Retention.defaults(), Clock.systemUTC())));
@@ -84,8 +54,7 @@ class IdempotentEntityClusterTest {
 
   @AfterAll
   static void stopCluster() {
-    node1.shutdownTestKit();
-    node0.shutdownTestKit();
+    cluster.close();
   }
 
   // #client

@@ -20,14 +20,14 @@ import org.apache.pekko.cluster.typed.Join;
  * directory: quick to start, and real Pekko clustering and remoting between them. The
  * multi-process tests use real JVMs; this fixture covers the same protocol in seconds.
  */
-final class InProcessCluster implements AutoCloseable {
+public final class InProcessCluster implements AutoCloseable {
 
   private final Path root;
   private final String extraConfig;
   private final List<ActorTestKit> nodes = new ArrayList<>();
   private final java.util.Set<ActorTestKit> stopped = new java.util.HashSet<>();
 
-  InProcessCluster(Path root, String extraConfig) {
+  public InProcessCluster(Path root, String extraConfig) {
     this.root = root;
     this.extraConfig = extraConfig;
   }
@@ -51,11 +51,11 @@ final class InProcessCluster implements AutoCloseable {
   }
 
   /** Starts a node named {@code name} and joins it to the first node; returns its index. */
-  int start(String name) {
+  public int start(String name) {
     return startAt(name, 0);
   }
 
-  int startAt(String name, int port) {
+  public int startAt(String name, int port) {
     ActorTestKit kit = ActorTestKit.create("baton",
         nodeConfig(root.resolve(name), port, extraConfig));
     Cluster cluster = Cluster.get(kit.system());
@@ -77,11 +77,11 @@ final class InProcessCluster implements AutoCloseable {
     return root.resolve(name);
   }
 
-  ActorSystem<Void> system(int node) {
+  public ActorSystem<Void> system(int node) {
     return nodes.get(node).system();
   }
 
-  ActorTestKit kit(int node) {
+  public ActorTestKit kit(int node) {
     return nodes.get(node);
   }
 
@@ -94,7 +94,7 @@ final class InProcessCluster implements AutoCloseable {
   }
 
   /** Waits until every running node sees {@code count} members Up. */
-  void awaitUp(int count) {
+  public void awaitUp(int count) {
     for (ActorTestKit kit : nodes) {
       if (stopped.contains(kit)) {
         continue;
