@@ -3,6 +3,7 @@ package io.baton.ops;
 import io.baton.journal.replication.ReplicationStatus;
 import io.baton.journal.store.CommitStats;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One node's answer to {@code GET /status}, serialized as JSON; {@link StatusCommand} reads the
@@ -16,13 +17,18 @@ import java.util.List;
  * @param replication the journal's replication on this node, or null when this node does not use
  *     Baton's journal
  * @param store the group-commit counters of this node's journal store, or null likewise
+ * @param nodes every member (ring members first, in ring order, then the others in address
+ *     order) with what it reported of itself: shards, entities, drain, replication lag, versions
+ * @param progress the long operations under way in the cluster: drains and replica catch-up
  */
 public record NodeStatus(
     Node node,
     List<Member> members,
     List<String> ring,
     ReplicationStatus replication,
-    CommitStats store) {
+    CommitStats store,
+    List<ClusterNode> nodes,
+    Progress progress) {
 
   /**
    * This node.
@@ -30,6 +36,8 @@ public record NodeStatus(
    * @param address its address, {@code pekko://<cluster>@host:port}
    * @param name its name ({@code baton.node.name}), or its address when none was given
    * @param version the Baton version it runs
+   * @param appVersion the application version it runs ({@code baton.node.app-version}, else the
+   *     jar manifest's {@code Implementation-Version}, else "unknown")
    * @param uptimeSeconds seconds since its actor system started
    * @param clustered whether it runs with the cluster provider
    * @param status its own member status (Joining, Up, ...), or "Alone" without a cluster
@@ -38,6 +46,7 @@ public record NodeStatus(
       String address,
       String name,
       String version,
+      String appVersion,
       long uptimeSeconds,
       boolean clustered,
       String status) {}
@@ -51,4 +60,88 @@ public record NodeStatus(
    *     has marked it unreachable
    */
   public record Member(String address, String status, boolean reachable) {}
+
+  /**
+   * One member of the cluster, as this node sees it and as it reported itself. The fields a
+   * member reports (from {@code name} on) are null when it did not answer within {@code
+   * baton.ops.report-timeout} ({@code answered} false): unreachable, still starting, or running
+   * without the operator endpoint.
+   *
+   * @param address its address
+   * @param ringPosition its place in {@link NodeStatus#ring} (1 first), or null when it owns no
+   *     data (Joining, Exiting, Down, ...)
+   * @param status its member status
+   * @param reachable as in {@link Member}
+   * @param drained whether it is in the cluster-wide set of drained nodes (it must hold no shard)
+   * @param answered whether its report arrived
+   * @param name its {@code baton.node.name}, or its address
+   * @param batonVersion the Baton version it runs
+   * @param appVersion the application version it runs ({@code baton.node.app-version})
+   * @param behaviourVersions the behaviour version per entity type it runs; empty until entity
+   *     types declare versions
+   * @param shards the shards it hosts, per entity type
+   * @param shardCount the shards it hosts, all types together
+   * @param entities the entities running in those shards
+   * @param messagesPerSecond the messages per second its shards handle, or null while no load
+   *     measurement is installed on it
+   * @param replicationLag its events sent to its replicas and not yet confirmed (its {@code
+   *     replication.inFlight}), or null when it does not use Baton's journal
+   * @param underReplicated whether fewer nodes than the factor hold its writes, or null likewise
+   */
+  public record ClusterNode(
+      String address,
+      Integer ringPosition,
+      String status,
+      boolean reachable,
+      boolean drained,
+      boolean answered,
+      String name,
+      String batonVersion,
+      String appVersion,
+      Map<String, String> behaviourVersions,
+      Map<String, TypeShards> shards,
+      Integer shardCount,
+      Long entities,
+      Double messagesPerSecond,
+      Long replicationLag,
+      Boolean underReplicated) {}
+
+  /**
+   * The shards of one entity type on one node.
+   *
+   * @param count how many
+   * @param entities the entities running in them
+   * @param hosted each shard, by id
+   */
+  public record TypeShards(int count, long entities, List<Shard> hosted) {}
+
+  /**
+   * One hosted shard.
+   *
+   * @param id the shard id
+   * @param entities the entities running in it
+   * @param messagesPerSecond its load, or null while no load measurement is installed
+   */
+  public record Shard(String id, int entities, Double messagesPerSecond) {}
+
+  /**
+   * Long operations under way, so that an operator can follow them without reading logs.
+   *
+   * @param drains one entry per drained node (docs/decisions/0011-drain.md)
+   * @param catchUp one entry per (owner, replica) pair whose background catch-up has run, from the
+   *     reports of the owners that answered
+   */
+  public record Progress(List<DrainProgress> drains, List<CatchUpProgress> catchUp) {}
+
+  /**
+   * The catch-up of one replica by one owner (the owner's {@code replication.catchUp} entry).
+   *
+   * @param owner the node whose events are copied
+   * @param target the replica being brought up to date
+   * @param entitiesBehind owned entities of which the target still lacks events
+   * @param eventsCopied events copied to it since the owner started
+   * @param caughtUp true once the owner's last pass found nothing missing
+   */
+  public record CatchUpProgress(
+      String owner, String target, int entitiesBehind, long eventsCopied, boolean caughtUp) {}
 }

@@ -2,12 +2,16 @@ package io.baton.ops;
 
 import static org.apache.pekko.http.javadsl.server.Directives.complete;
 import static org.apache.pekko.http.javadsl.server.Directives.concat;
+import static org.apache.pekko.http.javadsl.server.Directives.onSuccess;
 import static org.apache.pekko.http.javadsl.server.Directives.path;
+import static org.apache.pekko.http.javadsl.server.Directives.pathPrefix;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.baton.ops.internal.ClusterOperations;
 import io.baton.ops.internal.NodeObservation;
+import io.baton.ops.internal.NodeReports;
 import io.baton.ops.internal.OperatorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -26,8 +30,11 @@ import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Directives;
+import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,12 +43,23 @@ import org.slf4j.LoggerFactory;
  * The operator endpoint of one node: an HTTP server serving
  *
  * <ul>
- *   <li>{@code GET /status}: {@link NodeStatus} as JSON (this node, the members, the ring,
- *       replication and the journal store);
+ *   <li>{@code GET /status}: {@link NodeStatus} as JSON (this node, the members, the ring, every
+ *       node's shards, entities, drain, replication lag and versions, the progress of drains and
+ *       catch-up, this node's replication and journal store);
  *   <li>{@code GET /metrics}: Micrometer's meters in the Prometheus text format;
  *   <li>{@code GET /health}: 200 when the node is Up in its cluster or runs alone, 503 otherwise,
- *       with a one-line reason.
+ *       with a one-line reason;
+ *   <li>{@code POST /drain/{node}}, {@code POST /undrain/{node}}: drains a member, or ends its
+ *       drain (docs/decisions/0011-drain.md); the node is its address (URL-encoded), {@code
+ *       host:port} or its name. 202 with the {@link DrainView} after the change; 404 with the
+ *       list of members when no member matches; 400 when the argument is not a node; 409 on a
+ *       node without a cluster;
+ *   <li>{@code GET /drain}: the {@link DrainView}, every drained node with its progress.
  * </ul>
+ *
+ * <p>The cluster-wide parts come from the other nodes' endpoints: each node runs a reporter that
+ * the others ask (waiting at most {@code baton.ops.report-timeout}); a node that does not answer
+ * is shown as {@code answered: false}.
  *
  * <h2>Lifecycle</h2>
  * One per actor system, a Pekko extension: {@link #get} creates it, and Baton's {@code
@@ -84,15 +102,20 @@ public final class OperatorEndpoint implements Extension {
   private final OpsSettings settings;
   private final PrometheusMeterRegistry registry;
   private final CompletionStage<ServerBinding> binding;
+  private final NodeReports reports;
 
   private OperatorEndpoint(ActorSystem<Void> system) {
     this.settings = OpsSettings.fromConfig(system.settings().config());
     if (!settings.enabled()) {
       this.registry = null;
       this.binding = null;
+      this.reports = null;
       return;
     }
     NodeObservation observation = new NodeObservation(Adapter.toClassic(system));
+    this.reports = NodeReports.start(system, observation, settings.reportTimeout());
+    ClusterOperations operations =
+        new ClusterOperations(system, observation, reports, settings.reportTimeout());
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     OperatorMetrics metrics =
         OperatorMetrics.bind(system, observation, registry, settings.maxSupervisorTags());
@@ -101,14 +124,14 @@ public final class OperatorEndpoint implements Extension {
         .enable(SerializationFeature.INDENT_OUTPUT);
     this.binding = Http.get(system)
         .newServerAt(settings.host(), settings.port())
-        .bind(routes(observation, registry, json));
+        .bind(routes(observation, operations, metrics, registry, json));
     binding.whenComplete((bound, failure) -> {
       if (failure != null) {
         LOG.error("Operator endpoint could not listen on {}:{} ({}): /status, /metrics and /health"
             + " are not served; free the port or set baton.ops.port", settings.host(),
             settings.port(), failure.toString(), failure);
       } else {
-        LOG.info("Operator endpoint serves /status, /metrics and /health on http://{}:{}",
+        LOG.info("Operator endpoint serves /status, /metrics, /health and /drain on http://{}:{}",
             bound.localAddress().getHostString(), bound.localAddress().getPort());
       }
     });
@@ -123,19 +146,59 @@ public final class OperatorEndpoint implements Extension {
             }));
   }
 
-  static Route routes(NodeObservation observation, PrometheusMeterRegistry registry,
-      ObjectMapper json) {
-    return Directives.get(() -> concat(
-        path("status", () -> complete(HttpEntities.create(ContentTypes.APPLICATION_JSON,
-            toJson(json, observation.status())))),
-        path("metrics", () -> complete(HttpEntities.create(ContentTypes.TEXT_PLAIN_UTF8,
-            registry.scrape()))),
-        path("health", () -> {
-          NodeObservation.Health health = observation.health();
-          return complete(
-              health.healthy() ? StatusCodes.OK : StatusCodes.SERVICE_UNAVAILABLE,
-              health.reason() + "\n");
-        })));
+  static Route routes(NodeObservation observation, ClusterOperations operations,
+      OperatorMetrics metrics, PrometheusMeterRegistry registry, ObjectMapper json) {
+    return concat(
+        Directives.get(() -> concat(
+            path("status", () -> onSuccess(operations.status(),
+                status -> complete(jsonEntity(json, status)))),
+            path("metrics", () -> onSuccess(
+                operations.reports().local().thenCombine(operations.drained(),
+                    (report, drained) -> {
+                      metrics.update(report, drained.contains(report.address()));
+                      return registry.scrape();
+                    }),
+                text -> complete(HttpEntities.create(ContentTypes.TEXT_PLAIN_UTF8, text)))),
+            path("health", () -> {
+              NodeObservation.Health health = observation.health();
+              return complete(
+                  health.healthy() ? StatusCodes.OK : StatusCodes.SERVICE_UNAVAILABLE,
+                  health.reason() + "\n");
+            }),
+            path("drain", () -> onSuccess(operations.drainView(null),
+                view -> complete(jsonEntity(json, view)))))),
+        Directives.post(() -> concat(
+            pathPrefix("drain", () -> path(PathMatchers.segment(), node ->
+                onSuccess(operations.drain(node), outcome -> answer(json, outcome)))),
+            pathPrefix("undrain", () -> path(PathMatchers.segment(), node ->
+                onSuccess(operations.undrain(node), outcome -> answer(json, outcome)))))));
+  }
+
+  private static Route answer(ObjectMapper json, ClusterOperations.Outcome outcome) {
+    if (outcome instanceof ClusterOperations.Done done) {
+      return complete(HttpResponse.create()
+          .withStatus(StatusCodes.ACCEPTED)
+          .withEntity(jsonEntity(json, done.view())));
+    }
+    StatusCode status;
+    String message;
+    if (outcome instanceof ClusterOperations.NotFound notFound) {
+      status = StatusCodes.NOT_FOUND;
+      message = notFound.message();
+    } else if (outcome instanceof ClusterOperations.Malformed malformed) {
+      status = StatusCodes.BAD_REQUEST;
+      message = malformed.message();
+    } else {
+      status = StatusCodes.CONFLICT;
+      message = ((ClusterOperations.NoCluster) outcome).message();
+    }
+    return complete(HttpResponse.create().withStatus(status)
+        .withEntity(HttpEntities.create(ContentTypes.TEXT_PLAIN_UTF8, message + "\n")));
+  }
+
+  private static org.apache.pekko.http.javadsl.model.ResponseEntity jsonEntity(
+      ObjectMapper json, Object value) {
+    return HttpEntities.create(ContentTypes.APPLICATION_JSON, toJson(json, value));
   }
 
   private static String toJson(ObjectMapper json, Object value) {
@@ -161,6 +224,17 @@ public final class OperatorEndpoint implements Extension {
       return CompletableFuture.completedFuture(Optional.empty());
     }
     return binding.thenApply(bound -> Optional.of(bound.localAddress()));
+  }
+
+  /**
+   * Installs where this node reads the measured load of its shards (messages per second), shown
+   * per shard and per node in {@code /status}; until then the load fields are null. Does nothing
+   * when the endpoint is off.
+   */
+  public void useLoadSource(LoadSource source) {
+    if (reports != null) {
+      reports.useLoadSource(source);
+    }
   }
 
   /**

@@ -2,6 +2,7 @@ package io.baton.ops;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -13,9 +14,10 @@ import java.util.Objects;
  * @param port the TCP port, or 0 for one the operating system picks
  * @param maxSupervisorTags the most distinct supervisor paths that get a metric series of their
  *     own; reports of further supervisors are counted under {@code supervisor="other"}
+ * @param reportTimeout how long a status or drain request waits for the other nodes' reports
  */
 public record OpsSettings(
-    boolean enabled, String host, int port, int maxSupervisorTags) {
+    boolean enabled, String host, int port, int maxSupervisorTags, Duration reportTimeout) {
 
   /** The configuration path of these settings. */
   public static final String PATH = "baton.ops";
@@ -35,6 +37,11 @@ public record OpsSettings(
       throw new IllegalArgumentException(
           PATH + ".metrics.max-supervisor-tags = " + maxSupervisorTags + " must be at least 1");
     }
+    Objects.requireNonNull(reportTimeout, "reportTimeout");
+    if (reportTimeout.isNegative() || reportTimeout.isZero()) {
+      throw new IllegalArgumentException(
+          PATH + ".report-timeout = " + reportTimeout + " must be positive, e.g. 2s");
+    }
   }
 
   /**
@@ -50,7 +57,8 @@ public record OpsSettings(
           ops.getBoolean("enabled"),
           ops.getString("host"),
           ops.getInt("port"),
-          ops.getInt("metrics.max-supervisor-tags"));
+          ops.getInt("metrics.max-supervisor-tags"),
+          ops.getDuration("report-timeout"));
     } catch (ConfigException.WrongType | ConfigException.BadValue e) {
       throw new IllegalArgumentException(
           "a " + PATH + " key has a value of the wrong type: " + e.getMessage(), e);
@@ -58,18 +66,22 @@ public record OpsSettings(
   }
 
   public OpsSettings withEnabled(boolean enabled) {
-    return new OpsSettings(enabled, host, port, maxSupervisorTags);
+    return new OpsSettings(enabled, host, port, maxSupervisorTags, reportTimeout);
   }
 
   public OpsSettings withHost(String host) {
-    return new OpsSettings(enabled, host, port, maxSupervisorTags);
+    return new OpsSettings(enabled, host, port, maxSupervisorTags, reportTimeout);
   }
 
   public OpsSettings withPort(int port) {
-    return new OpsSettings(enabled, host, port, maxSupervisorTags);
+    return new OpsSettings(enabled, host, port, maxSupervisorTags, reportTimeout);
   }
 
   public OpsSettings withMaxSupervisorTags(int maxSupervisorTags) {
-    return new OpsSettings(enabled, host, port, maxSupervisorTags);
+    return new OpsSettings(enabled, host, port, maxSupervisorTags, reportTimeout);
+  }
+
+  public OpsSettings withReportTimeout(Duration reportTimeout) {
+    return new OpsSettings(enabled, host, port, maxSupervisorTags, reportTimeout);
   }
 }

@@ -102,8 +102,8 @@ public final class StatusCommand implements Callable<Integer> {
     NodeStatus.Node self = status.node();
     text.append(String.format(Locale.ROOT, "Node         %s%s%n", self.address(),
         self.name().equals(self.address()) ? "" : " (" + self.name() + ")"));
-    text.append(String.format(Locale.ROOT, "             %s, Baton %s, up %s%n", self.status(),
-        self.version(), uptime(self.uptimeSeconds())));
+    text.append(String.format(Locale.ROOT, "             %s, Baton %s, app %s, up %s%n",
+        self.status(), self.version(), self.appVersion(), uptime(self.uptimeSeconds())));
 
     long unreachable = status.members().stream().filter(m -> !m.reachable()).count();
     text.append(String.format(Locale.ROOT, "Members      %d, %d unreachable%n",
@@ -113,11 +113,19 @@ public final class StatusCommand implements Callable<Integer> {
           member.status(), member.reachable() ? "reachable" : "UNREACHABLE"));
     }
 
-    text.append("Ring         owner order, * = this node\n");
-    for (int i = 0; i < status.ring().size(); i++) {
-      String address = status.ring().get(i);
-      text.append(String.format(Locale.ROOT, "  %s %d. %s%n",
-          address.equals(self.address()) ? "*" : " ", i + 1, address));
+    if (status.nodes() == null || status.nodes().isEmpty()) {
+      text.append("Ring         owner order, * = this node\n");
+      for (int i = 0; i < status.ring().size(); i++) {
+        String address = status.ring().get(i);
+        text.append(String.format(Locale.ROOT, "  %s %d. %s%n",
+            address.equals(self.address()) ? "*" : " ", i + 1, address));
+      }
+    } else {
+      text.append("Ring         owner order, * = this node; lag = events not yet confirmed by"
+          + " replicas\n");
+      for (NodeStatus.ClusterNode node : status.nodes()) {
+        renderNode(text, node, node.address().equals(self.address()));
+      }
     }
 
     ReplicationStatus replication = status.replication();
@@ -145,6 +153,21 @@ public final class StatusCommand implements Callable<Integer> {
             catchUp.eventsCopied()));
       }
     }
+    if (status.progress() != null) {
+      text.append("Progress\n");
+      if (status.progress().drains().isEmpty()) {
+        text.append("  drain      no node is drained\n");
+      }
+      for (DrainProgress drain : status.progress().drains()) {
+        text.append("  drain      ").append(renderDrain(drain)).append('\n');
+      }
+      for (NodeStatus.CatchUpProgress catchUp : status.progress().catchUp()) {
+        text.append(String.format(Locale.ROOT, "  catch-up   %s -> %s: %s, %d entities behind,"
+                + " %d events copied%n", catchUp.owner(), catchUp.target(),
+            catchUp.caughtUp() ? "caught up" : "CATCHING UP", catchUp.entitiesBehind(),
+            catchUp.eventsCopied()));
+      }
+    }
     CommitStats store = status.store();
     if (store != null) {
       text.append(String.format(Locale.ROOT,
@@ -153,6 +176,46 @@ public final class StatusCommand implements Callable<Integer> {
           store.groups() == 0 ? 0.0 : (double) store.requests() / store.groups()));
     }
     return text.toString();
+  }
+
+  private static void renderNode(StringBuilder text, NodeStatus.ClusterNode node, boolean self) {
+    String named = node.name() == null || node.name().equals(node.address())
+        ? "" : " (" + node.name() + ")";
+    text.append(String.format(Locale.ROOT, "  %s %s %s%s%s%s%n", self ? "*" : " ",
+        node.ringPosition() == null ? "-." : node.ringPosition() + ".", node.address(), named,
+        node.drained() ? " DRAINED" : "", node.reachable() ? "" : " UNREACHABLE"));
+    if (!node.answered()) {
+      text.append(String.format(Locale.ROOT, "       %s; no report (it did not answer in time, or"
+          + " runs without baton.ops)%n", node.status()));
+      return;
+    }
+    text.append(String.format(Locale.ROOT, "       %s, app %s, Baton %s; %d shard(s), %d"
+            + " entities, %s, lag %s%n", node.status(), node.appVersion(), node.batonVersion(),
+        node.shardCount(), node.entities(),
+        node.messagesPerSecond() == null ? "load not measured"
+            : String.format(Locale.ROOT, "%.1f msg/s", node.messagesPerSecond()),
+        node.replicationLag() == null ? "n/a" : node.replicationLag().toString()));
+    node.shards().forEach((type, shards) -> text.append(String.format(Locale.ROOT,
+        "       %s: %d shard(s), %d entities%n", type, shards.count(), shards.entities())));
+    if (node.behaviourVersions() != null) {
+      node.behaviourVersions().forEach((type, version) -> text.append(String.format(Locale.ROOT,
+          "       %s: behaviour version %s%n", type, version)));
+    }
+  }
+
+  /** One line on a drain: how many shards are left of how many, or that it is complete. */
+  public static String renderDrain(DrainProgress drain) {
+    String who = drain.name().equals(drain.node())
+        ? drain.node() : drain.name() + " (" + drain.node() + ")";
+    if (drain.complete()) {
+      return who + ": complete, it holds no shard and can be stopped with no impact";
+    }
+    if (drain.shardsLeft() == null) {
+      return who + ": draining, shards left unknown (the node did not report in time)";
+    }
+    return who + ": draining, " + drain.shardsLeft()
+        + (drain.shardsAtStart() == null ? "" : " of " + drain.shardsAtStart())
+        + " shard(s) left";
   }
 
   private static String uptime(long seconds) {

@@ -82,6 +82,35 @@ public final class NodeDrain implements Extension {
   }
 
   /**
+   * The drained nodes as this node's replica holds them now, including a change this node wrote a
+   * moment ago that {@link #drained} (updated by subscription, up to Distributed Data's
+   * notify-subscribers-interval later) does not show yet. Operators read this, so that a status
+   * asked right after a drain shows it.
+   */
+  public CompletionStage<Set<Address>> current(Duration timeout) {
+    return AskPattern.<Replicator.Command, Replicator.GetResponse<ORSet<String>>>ask(
+            replicator,
+            replyTo -> new Replicator.Get<>(KEY, Replicator.readLocal(), replyTo),
+            timeout,
+            system.scheduler())
+        .thenApply(response -> {
+          if (response instanceof Replicator.GetSuccess<ORSet<String>> success) {
+            return toAddresses(success.get(KEY));
+          }
+          // NotFound: nobody was ever drained; any other answer: fall back to the subscription.
+          return response instanceof Replicator.NotFound ? Set.<Address>of() : drained;
+        });
+  }
+
+  private static Set<Address> toAddresses(ORSet<String> set) {
+    Set<Address> nodes = new HashSet<>();
+    for (String address : set.getElements()) {
+      nodes.add(AddressFromURIString.parse(address));
+    }
+    return Set.copyOf(nodes);
+  }
+
+  /**
    * Marks {@code node} drained: from now on the coordinator allocates nothing to it and moves its
    * shards to its ring successor. Completes with {@code true} once every reachable member holds
    * the change, {@code false} if some member did not confirm within {@code timeout} (the change
@@ -127,10 +156,7 @@ public final class NodeDrain implements Extension {
           .onMessage(Replicator.Changed.class, changed -> {
             @SuppressWarnings("unchecked")
             ORSet<String> set = (ORSet<String>) changed.dataValue();
-            Set<Address> nodes = new HashSet<>();
-            for (String address : set.getElements()) {
-              nodes.add(AddressFromURIString.parse(address));
-            }
+            Set<Address> nodes = toAddresses(set);
             if (!nodes.equals(drained)) {
               LOG.info("Drained nodes now {}", nodes);
             }

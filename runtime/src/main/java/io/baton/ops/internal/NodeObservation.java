@@ -33,9 +33,18 @@ public final class NodeObservation {
   private final ActorSystem system;
   private final Cluster cluster;
   private final JournalReplication replication;
+  private final String name;
+  private final String appVersion;
 
+  /**
+   * Observes {@code system}.
+   *
+   * @throws IllegalArgumentException naming the key, if {@code baton.node.app-version} is not
+   *     allowed
+   */
   public NodeObservation(ActorSystem system) {
     this.system = system;
+    this.appVersion = AppVersion.fromConfig(system.settings().config());
     boolean clustered =
         system.settings().ProviderClass().equals("org.apache.pekko.cluster.ClusterActorRefProvider");
     this.cluster = clustered ? Cluster.get(system) : null;
@@ -44,6 +53,20 @@ public final class NodeObservation {
     boolean batonJournal = system.settings().config()
         .getString("pekko.persistence.journal.plugin").equals("baton.journal");
     this.replication = batonJournal ? JournalReplication.get(system) : null;
+    String configured = system.settings().config().hasPath("baton.node.name")
+        ? system.settings().config().getString("baton.node.name")
+        : "";
+    this.name = configured.isEmpty() ? selfAddress() : configured;
+  }
+
+  /** This node's name ({@code baton.node.name}), or its address when none was given. */
+  public String name() {
+    return name;
+  }
+
+  /** The application version this node runs ({@link AppVersion}). */
+  public String appVersion() {
+    return appVersion;
   }
 
   /** The Baton version this node runs (from the build), or "unknown". */
@@ -71,12 +94,13 @@ public final class NodeObservation {
         : system.provider().getDefaultAddress().toString();
   }
 
-  /** The status document of {@code GET /status}. */
+  /**
+   * What this node alone knows of {@code GET /status}: itself, the members, the ring, its
+   * replication and store ({@code nodes} empty, {@code progress} null; {@link
+   * ClusterOperations#status} adds the other nodes' reports).
+   */
   public NodeStatus status() {
     String self = selfAddress();
-    String name = system.settings().config().hasPath("baton.node.name")
-        ? system.settings().config().getString("baton.node.name")
-        : "";
     List<NodeStatus.Member> members = new ArrayList<>();
     List<String> ring;
     String selfStatus;
@@ -101,12 +125,14 @@ public final class NodeObservation {
       selfStatus = cluster.selfMember().status().toString();
     }
     return new NodeStatus(
-        new NodeStatus.Node(self, name.isEmpty() ? self : name, VERSION, system.uptime(),
+        new NodeStatus.Node(self, name, VERSION, appVersion, system.uptime(),
             cluster != null, selfStatus),
         members,
         ring,
         replication == null ? null : replication.status(),
-        replication == null ? null : replication.store().stats());
+        replication == null ? null : replication.store().stats(),
+        List.of(),
+        null);
   }
 
   /**

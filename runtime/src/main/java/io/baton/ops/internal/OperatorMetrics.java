@@ -18,6 +18,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.ToDoubleFunction;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -28,6 +31,9 @@ import org.apache.pekko.cluster.Member;
 
 /**
  * The meters of {@code GET /metrics}, bound to one registry.
+ *
+ * <p>Sharding and drain meters read this node's {@link NodeReport}, which the endpoint reads
+ * afresh (asking the node's shard regions) and hands to {@link #update} before each scrape.
  *
  * <p>Journal, replication and cluster meters are functions read at scrape time from the state
  * their owners keep (the store's group-commit counters, the replication extension, Pekko's
@@ -44,8 +50,22 @@ public final class OperatorMetrics implements AutoCloseable {
       "PreparingForShutdown", "ReadyForShutdown");
 
   private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
+  private final MeterRegistry registry;
 
-  private OperatorMetrics() {}
+  /**
+   * This node's last report and drain flag, replaced by {@link #update} before every scrape; the
+   * sharding gauges read it. Entity types get their gauges when first reported ({@code types} is
+   * touched only in {@link #update}, which the endpoint may call from several request threads,
+   * hence the concurrent set).
+   */
+  private final AtomicReference<Local> local = new AtomicReference<>(new Local(null, false));
+  private final Set<String> types = ConcurrentHashMap.newKeySet();
+
+  private record Local(NodeReport report, boolean drained) {}
+
+  private OperatorMetrics(MeterRegistry registry) {
+    this.registry = registry;
+  }
 
   /**
    * Binds the meters of {@code observation}'s node to {@code registry} and subscribes to the
@@ -54,7 +74,7 @@ public final class OperatorMetrics implements AutoCloseable {
   public static OperatorMetrics bind(
       ActorSystem<?> system, NodeObservation observation, MeterRegistry registry,
       int maxSupervisorTags) {
-    OperatorMetrics metrics = new OperatorMetrics();
+    OperatorMetrics metrics = new OperatorMetrics(registry);
     new JvmMemoryMetrics().bindTo(registry);
     metrics.gcMetrics.bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
@@ -66,12 +86,55 @@ public final class OperatorMetrics implements AutoCloseable {
     if (observation.clustered()) {
       bindCluster(observation, registry);
     }
+    Gauge.builder("baton.node.info", () -> 1)
+        .tag("baton_version", NodeObservation.version())
+        .tag("app_version", observation.appVersion())
+        .description("Always 1; the tags are the Baton and application versions this node runs")
+        .strongReference(true)
+        .register(registry);
+    gauge(registry, "baton.node.drained", metrics,
+        m -> m.local.get().drained() ? 1 : 0, null,
+        "1 while this node is drained: it must hold no shard (docs/decisions/0011-drain.md)");
+    gauge(registry, "baton.drain.shards.left", metrics,
+        m -> m.local.get().drained() && m.local.get().report() != null
+            ? m.local.get().report().shardCount() : 0, null,
+        "Shards this node still hosts while drained; 0 when its drain is complete or it is not"
+            + " drained");
 
     var counter = system.systemActorOf(
         reportCounter(registry, maxSupervisorTags), "baton-ops-supervisor-reports",
         Props.empty());
     SupervisorReports.subscribe(system, counter);
     return metrics;
+  }
+
+  /**
+   * Replaces the report the sharding gauges read ({@code baton_sharding_shards{type}}, {@code
+   * baton_sharding_entities{type}}, {@code baton_node_drained}, {@code baton_drain_shards_left});
+   * the endpoint calls it with a fresh report before each scrape.
+   */
+  public void update(NodeReport report, boolean drained) {
+    local.set(new Local(report, drained));
+    for (String type : report.shards().keySet()) {
+      if (types.add(type)) {
+        Gauge.builder("baton.sharding.shards", this, m -> m.typeShards(type).size())
+            .tag("type", type)
+            .description("Shards of this entity type hosted on this node")
+            .strongReference(true)
+            .register(registry);
+        Gauge.builder("baton.sharding.entities", this,
+                m -> m.typeShards(type).values().stream().mapToLong(Integer::longValue).sum())
+            .tag("type", type)
+            .description("Entities of this type running on this node")
+            .strongReference(true)
+            .register(registry);
+      }
+    }
+  }
+
+  private Map<String, Integer> typeShards(String type) {
+    NodeReport report = local.get().report();
+    return report == null ? Map.of() : report.shards().getOrDefault(type, Map.of());
   }
 
   private static void bindJournal(JournalReplication replication, MeterRegistry registry) {

@@ -1,0 +1,140 @@
+package io.baton.ops.internal;
+
+import io.baton.journal.replication.ReplicationStatus;
+import io.baton.ops.DrainProgress;
+import io.baton.ops.NodeStatus;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The cluster-wide parts of {@code /status} and {@code /drain}, computed from what was observed:
+ * the members, the ring, the drained set and the nodes' reports. Pure functions, so that tests
+ * call them with the inputs they want.
+ */
+public final class ClusterView {
+
+  private ClusterView() {}
+
+  /**
+   * One entry per member: ring members first in ring order, then the others in the order given;
+   * each with what its report says, or nulls when it did not answer.
+   */
+  public static List<NodeStatus.ClusterNode> nodes(List<NodeStatus.Member> members,
+      List<String> ring, Set<String> drained, Map<String, NodeReport> reports) {
+    List<NodeStatus.Member> ordered = new ArrayList<>();
+    for (String owner : ring) {
+      members.stream().filter(m -> m.address().equals(owner)).findFirst().ifPresent(ordered::add);
+    }
+    for (NodeStatus.Member member : members) {
+      if (!ring.contains(member.address())) {
+        ordered.add(member);
+      }
+    }
+    List<NodeStatus.ClusterNode> nodes = new ArrayList<>();
+    for (NodeStatus.Member member : ordered) {
+      int position = ring.indexOf(member.address());
+      NodeReport report = reports.get(member.address());
+      Integer ringPosition = position < 0 ? null : position + 1;
+      boolean isDrained = drained.contains(member.address());
+      if (report == null) {
+        nodes.add(new NodeStatus.ClusterNode(member.address(), ringPosition, member.status(),
+            member.reachable(), isDrained, false, null, null, null, null, null, null, null, null,
+            null, null));
+        continue;
+      }
+      Map<String, NodeStatus.TypeShards> shards = new TreeMap<>();
+      long entities = 0;
+      Double nodeLoad = null;
+      for (Map.Entry<String, Map<String, Integer>> type : report.shards().entrySet()) {
+        Map<String, Double> loads = report.messagesPerSecond().getOrDefault(type.getKey(), Map.of());
+        List<NodeStatus.Shard> hosted = new ArrayList<>();
+        long typeEntities = 0;
+        for (Map.Entry<String, Integer> shard : new TreeMap<>(type.getValue()).entrySet()) {
+          Double load = loads.get(shard.getKey());
+          hosted.add(new NodeStatus.Shard(shard.getKey(), shard.getValue(), load));
+          typeEntities += shard.getValue();
+          if (load != null) {
+            nodeLoad = (nodeLoad == null ? 0.0 : nodeLoad) + load;
+          }
+        }
+        shards.put(type.getKey(), new NodeStatus.TypeShards(hosted.size(), typeEntities, hosted));
+        entities += typeEntities;
+      }
+      ReplicationStatus replication = report.replication();
+      nodes.add(new NodeStatus.ClusterNode(member.address(), ringPosition, member.status(),
+          member.reachable(), isDrained, true, report.name(), report.batonVersion(),
+          report.appVersion(), report.behaviourVersions(), shards, report.shardCount(), entities,
+          nodeLoad, replication == null ? null : replication.inFlight(),
+          replication == null ? null : replication.underReplicated()));
+    }
+    return nodes;
+  }
+
+  /** Every owner's catch-up of every replica target, owners in the order of {@code nodes}. */
+  public static List<NodeStatus.CatchUpProgress> catchUp(
+      Collection<String> owners, Map<String, NodeReport> reports) {
+    List<NodeStatus.CatchUpProgress> progress = new ArrayList<>();
+    for (String owner : owners) {
+      NodeReport report = reports.get(owner);
+      if (report == null || report.replication() == null) {
+        continue;
+      }
+      for (ReplicationStatus.CatchUp catchUp : report.replication().catchUp()) {
+        progress.add(new NodeStatus.CatchUpProgress(owner, catchUp.target(),
+            catchUp.entitiesBehind(), catchUp.eventsCopied(), catchUp.caughtUp()));
+      }
+    }
+    return progress;
+  }
+
+  /**
+   * The shard counts the drain baselines remember next: a drained node keeps the count it had
+   * (set when its drain was requested here), or gets the most seen since, which is the count at
+   * the drain's start when this node has watched it from the start; a node no longer drained is
+   * forgotten. {@code hosted} holds the nodes whose count is known.
+   */
+  public static Map<String, Integer> nextBaselines(
+      Map<String, Integer> baselines, Set<String> drained, Map<String, Integer> hosted) {
+    Map<String, Integer> next = new HashMap<>();
+    for (String node : drained) {
+      Integer before = baselines.get(node);
+      Integer now = hosted.get(node);
+      Integer kept = before == null ? now : now == null ? before : Math.max(before, now);
+      if (kept != null) {
+        next.put(node, kept);
+      }
+    }
+    return next;
+  }
+
+  /** The progress of each drained node, in address order of {@code drained}. */
+  public static List<DrainProgress> drains(Collection<String> drained,
+      Map<String, Integer> baselines, Map<String, NodeReport> reports) {
+    List<DrainProgress> drains = new ArrayList<>();
+    for (String node : drained.stream().sorted().toList()) {
+      NodeReport report = reports.get(node);
+      Integer left = report == null || !report.unansweredTypes().isEmpty()
+          ? null : report.shardCount();
+      drains.add(DrainProgress.of(node, report == null ? node : report.name(), left,
+          baselines.get(node)));
+    }
+    return drains;
+  }
+
+  /** Shard counts of the nodes that reported every type. */
+  public static Map<String, Integer> hosted(Map<String, NodeReport> reports) {
+    Map<String, Integer> hosted = new LinkedHashMap<>();
+    reports.forEach((address, report) -> {
+      if (report.unansweredTypes().isEmpty()) {
+        hosted.put(address, report.shardCount());
+      }
+    });
+    return hosted;
+  }
+}

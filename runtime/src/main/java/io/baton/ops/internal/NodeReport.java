@@ -1,0 +1,38 @@
+package io.baton.ops.internal;
+
+import io.baton.journal.replication.ReplicationStatus;
+import io.baton.runtime.ClusterSerializable;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What one node tells the others' operator endpoints about itself; crosses nodes (Jackson CBOR).
+ *
+ * @param address its address
+ * @param name its {@code baton.node.name}, or its address
+ * @param batonVersion the Baton version it runs
+ * @param appVersion its {@code baton.node.app-version}
+ * @param behaviourVersions the behaviour version per entity type; empty until entity types
+ *     declare versions (the upgrade work fills it)
+ * @param shards per entity type, each hosted shard's entity count
+ * @param unansweredTypes entity types whose region did not report its shards in time
+ * @param messagesPerSecond per entity type, per shard, the measured load; empty while no load
+ *     measurement is installed ({@link io.baton.ops.LoadSource})
+ * @param replication its replication, or null without Baton's journal
+ */
+public record NodeReport(
+    String address,
+    String name,
+    String batonVersion,
+    String appVersion,
+    Map<String, String> behaviourVersions,
+    Map<String, Map<String, Integer>> shards,
+    List<String> unansweredTypes,
+    Map<String, Map<String, Double>> messagesPerSecond,
+    ReplicationStatus replication) implements ClusterSerializable {
+
+  /** The shards it hosts, all types together. */
+  public int shardCount() {
+    return shards.values().stream().mapToInt(Map::size).sum();
+  }
+}

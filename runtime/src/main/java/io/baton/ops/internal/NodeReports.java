@@ -1,0 +1,163 @@
+package io.baton.ops.internal;
+
+import io.baton.journal.replication.JournalReplication;
+import io.baton.ops.LoadSource;
+import io.baton.runtime.ClusterSerializable;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.actor.typed.receptionist.ServiceKey;
+import org.apache.pekko.cluster.sharding.ClusterSharding;
+import org.apache.pekko.cluster.sharding.ShardRegion;
+import org.apache.pekko.pattern.Patterns;
+
+/**
+ * The reports of every node: each node's endpoint runs a reporter actor, registered with the
+ * receptionist under {@value #SERVICE}, that answers {@link Report} with its {@link NodeReport};
+ * {@link #cluster} asks all of them at once and keeps those that answer in time.
+ *
+ * <p>A report is read afresh for every request: the shards and entity counts come from the
+ * node's own shard regions ({@code GetShardRegionStats}, a local question), replication from the
+ * journal's extension, load from the installed {@link LoadSource}. Nothing is cached; the only
+ * mutable field is the load source, a volatile reference any thread may replace.
+ */
+public final class NodeReports {
+
+  /** The receptionist key of the reporters. */
+  public static final String SERVICE = "baton-ops-reporter";
+
+  private static final ServiceKey<Report> KEY = ServiceKey.create(Report.class, SERVICE);
+
+  /** The question a reporter answers; crosses nodes. */
+  public record Report(ActorRef<NodeReport> replyTo) implements ClusterSerializable {}
+
+  private final ActorSystem<?> system;
+  private final NodeObservation observation;
+  private final Duration timeout;
+  private volatile LoadSource load = LoadSource.NONE;
+
+  private NodeReports(ActorSystem<?> system, NodeObservation observation, Duration timeout) {
+    this.system = system;
+    this.observation = observation;
+    this.timeout = timeout;
+  }
+
+  /**
+   * Starts this node's reporter (when clustered) and returns the reports; {@code timeout} bounds
+   * every question to a region or another node.
+   */
+  public static NodeReports start(
+      ActorSystem<?> system, NodeObservation observation, Duration timeout) {
+    NodeReports reports = new NodeReports(system, observation, timeout);
+    if (observation.clustered()) {
+      ActorRef<Report> reporter =
+          system.systemActorOf(reports.reporter(), SERVICE, Props.empty());
+      system.receptionist().tell(Receptionist.register(KEY, reporter));
+    }
+    return reports;
+  }
+
+  /** Replaces where the load of this node's shards is read (see {@link LoadSource}). */
+  public void useLoadSource(LoadSource source) {
+    this.load = Objects.requireNonNull(source, "source");
+  }
+
+  /** This node's report, read now. */
+  public CompletionStage<NodeReport> local() {
+    ClusterSharding sharding = ClusterSharding.get(Adapter.toClassic(system));
+    Map<String, Map<String, Integer>> shards = new ConcurrentHashMap<>();
+    List<String> unanswered = new java.util.concurrent.CopyOnWriteArrayList<>();
+    CompletableFuture<Void> all = CompletableFuture.completedFuture(null);
+    for (String type : sharding.getShardTypeNames()) {
+      CompletionStage<Object> stats = Patterns.ask(
+          sharding.shardRegion(type), ShardRegion.getRegionStatsInstance(), timeout);
+      all = all.thenCombine(stats.handle((reply, failure) -> {
+        if (reply instanceof ShardRegion.ShardRegionStats regionStats) {
+          Map<String, Integer> counts = new TreeMap<>();
+          regionStats.getStats().forEach((shard, entities) ->
+              counts.put(shard, ((Number) entities).intValue()));
+          shards.put(type, counts);
+        } else {
+          unanswered.add(type);
+        }
+        return null;
+      }), (a, b) -> null);
+    }
+    JournalReplication replication = observation.replication().orElse(null);
+    return all.thenApply(ignored -> {
+      List<String> missing = new ArrayList<>(unanswered);
+      missing.sort(null);
+      return new NodeReport(
+          observation.selfAddress(),
+          observation.name(),
+          NodeObservation.version(),
+          observation.appVersion(),
+          Map.of(),
+          new TreeMap<>(shards),
+          missing,
+          load.messagesPerSecond(),
+          replication == null ? null : replication.status());
+    });
+  }
+
+  /**
+   * The reports of every node whose reporter the receptionist knows, keyed by address; this
+   * node's is read locally. A node that does not answer within the timeout is left out.
+   */
+  public CompletionStage<Map<String, NodeReport>> cluster() {
+    Map<String, NodeReport> reports = new ConcurrentHashMap<>();
+    CompletionStage<Void> self = local().thenAccept(r -> reports.put(r.address(), r));
+    if (!observation.clustered()) {
+      return self.thenApply(ignored -> Map.copyOf(reports));
+    }
+    CompletionStage<Receptionist.Listing> listing = AskPattern.ask(
+        system.receptionist(), replyTo -> Receptionist.find(KEY, replyTo), timeout,
+        system.scheduler());
+    // Without a listing (the receptionist did not answer) this node's own report still counts.
+    return listing.handle((found, failure) -> found).thenCompose(found -> {
+      CompletableFuture<Void> all = self.toCompletableFuture();
+      for (ActorRef<Report> reporter
+          : found == null ? java.util.Set.<ActorRef<Report>>of() : found.getServiceInstances(KEY)) {
+        if (reporter.path().address().hasLocalScope()) {
+          continue;
+        }
+        CompletionStage<NodeReport> answer = AskPattern.ask(
+            reporter, Report::new, timeout, system.scheduler());
+        all = all.thenCombine(answer.handle((report, failure) -> {
+          if (report != null) {
+            reports.put(report.address(), report);
+          }
+          return null;
+        }), (a, b) -> null);
+      }
+      return all;
+    }).handle((ignored, failure) -> Map.copyOf(reports));
+  }
+
+  private Behavior<Report> reporter() {
+    return Behaviors.receive(Report.class)
+        .onMessage(Report.class, question -> {
+          local().whenComplete((report, failure) -> {
+            if (report != null) {
+              question.replyTo().tell(report);
+            }
+          });
+          return Behaviors.same();
+        })
+        .build();
+  }
+}
