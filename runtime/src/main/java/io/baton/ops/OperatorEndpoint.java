@@ -165,7 +165,7 @@ public final class OperatorEndpoint implements Extension {
                   health.healthy() ? StatusCodes.OK : StatusCodes.SERVICE_UNAVAILABLE,
                   health.reason() + "\n");
             }),
-            path("drain", () -> onSuccess(operations.drainView(null),
+            path("drain", () -> onSuccess(operations.drainView(),
                 view -> complete(jsonEntity(json, view)))))),
         Directives.post(() -> concat(
             pathPrefix("drain", () -> path(PathMatchers.segment(), node ->

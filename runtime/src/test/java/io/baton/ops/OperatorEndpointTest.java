@@ -9,7 +9,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.baton.journal.InProcessCluster;
 import io.baton.process.ExitReason;
+import io.baton.ring.RingSuccessorAllocation;
+import io.baton.runtime.ClusterSerializable;
 import io.baton.supervision.SupervisorReport;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -18,6 +21,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,6 +32,12 @@ import java.util.regex.Pattern;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.actor.typed.eventstream.EventStream;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
@@ -69,7 +80,53 @@ class OperatorEndpointTest {
         baton.journal.fsync = off
         baton.ops.enabled = on
         baton.ops.port = 0
+        baton.node.app-version = "test-1.2.3"
         """.formatted(dir.toString().replace("\\", "/"))).withFallback(ConfigFactory.load());
+  }
+
+  /** The sharded entity of the drain test: answers where it runs. */
+  record Where(ActorRef<String> replyTo) implements ClusterSerializable {}
+
+  static final EntityTypeKey<Where> PLACE = EntityTypeKey.create(Where.class, "place");
+
+  private static Behavior<Where> place() {
+    return Behaviors.receive((context, where) -> {
+      where.replyTo().tell(context.getSystem().address().toString());
+      return Behaviors.same();
+    });
+  }
+
+  private static void startPlaces(ActorSystem<?> system) {
+    ClusterSharding.get(system).init(Entity.of(PLACE, ctx -> place())
+        .withAllocationStrategy(RingSuccessorAllocation.create(system)));
+  }
+
+  private static String where(ActorSystem<?> from, String id) throws Exception {
+    return ClusterSharding.get(from).entityRefFor(PLACE, id)
+        .<String>ask(Where::new, Duration.ofSeconds(10)).toCompletableFuture().get();
+  }
+
+  private static HttpResponse<String> post(String node, String path) throws Exception {
+    return HTTP.send(HttpRequest.newBuilder(URI.create("http://" + node + path))
+        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static String encoded(String node) {
+    return URLEncoder.encode(node, StandardCharsets.UTF_8);
+  }
+
+  private static JsonNode nodeIn(JsonNode status, String address) {
+    for (JsonNode node : status.at("/nodes")) {
+      if (node.at("/address").asText().equals(address)) {
+        return node;
+      }
+    }
+    throw new AssertionError("no node " + address + " in " + status);
+  }
+
+  private static int run(StringWriter out, StringWriter err, Object command, String... args) {
+    return new CommandLine(command).setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
+        .execute(args);
   }
 
   /** Starts a node that joins {@code seed} (itself if null) and returns its kit. */
@@ -153,6 +210,13 @@ class OperatorEndpointTest {
     assertEquals("Up", status.at("/members/0/status").asText());
     assertTrue(status.at("/members/0/reachable").asBoolean());
     assertEquals(List.of(self), List.of(status.at("/ring/0").asText()));
+    assertEquals(1, status.at("/nodes").size());
+    assertEquals(self, status.at("/nodes/0/address").asText());
+    assertEquals(1, status.at("/nodes/0/ringPosition").asInt());
+    assertTrue(status.at("/nodes/0/answered").asBoolean(), status.toString());
+    assertEquals("test-1.2.3", status.at("/nodes/0/appVersion").asText());
+    assertEquals(0, status.at("/nodes/0/shardCount").asInt());
+    assertEquals(0, status.at("/progress/drains").size());
     assertEquals("SYNC", status.at("/replication/mode").asText());
     assertEquals(2, status.at("/replication/factor").asInt());
     assertEquals(0, status.at("/replication/replicas").size());
@@ -250,5 +314,150 @@ class OperatorEndpointTest {
     assertTrue(summary.contains("replicas   " + addressA), summary);
     assertTrue(summary.contains("Members      2, 0 unreachable"), summary);
     System.out.println(summary);
+  }
+
+  /**
+   * Property: an operator drains a node over HTTP and sees, from another node, its shards fall to
+   * zero while the other node takes them; the status shows every node's shards, entities, drain,
+   * lag and versions; unknown and malformed nodes are refused with what to do; undrain clears it.
+   */
+  @Test
+  @Timeout(120)
+  void drainOverHttpEmptiesTheNodeAndStatusShowsEveryNodeAndTheProgress() throws Exception {
+    try (InProcessCluster cluster = new InProcessCluster(dir, """
+        baton.ops.enabled = on
+        baton.ops.port = 0
+        baton.node.app-version = "test-1.2.3"
+        pekko.cluster.sharding.rebalance-interval = 500ms
+        """)) {
+      int a = cluster.start("a");
+      int b = cluster.start("b");
+      cluster.awaitUp(2);
+      ActorSystem<Void> systemA = cluster.system(a);
+      ActorSystem<Void> systemB = cluster.system(b);
+      startPlaces(systemA);
+      startPlaces(systemB);
+      String addressA = Cluster.get(systemA).selfMember().address().toString();
+      String addressB = Cluster.get(systemB).selfMember().address().toString();
+      // A new shard starts where its first message came from: half on each node.
+      List<String> ids = new ArrayList<>();
+      for (int i = 0; i < 12; i++) {
+        ids.add("p" + i);
+        where(i % 2 == 0 ? systemA : systemB, "p" + i);
+      }
+      String endpointA = "127.0.0.1:" + OperatorEndpoint.get(systemA).address()
+          .toCompletableFuture().get().orElseThrow().getPort();
+      String endpointB = "127.0.0.1:" + OperatorEndpoint.get(systemB).address()
+          .toCompletableFuture().get().orElseThrow().getPort();
+
+      // Status, asked of node a, shows both nodes with what they host.
+      int[] onB = new int[1];
+      cluster.kit(a).createTestProbe().awaitAssert(Duration.ofSeconds(20), () -> {
+        try {
+          JsonNode status = JSON.readTree(fetch(endpointA, "/status").body());
+          assertEquals(2, status.at("/nodes").size(), status.toString());
+          assertEquals(status.at("/ring/0").asText(), status.at("/nodes/0/address").asText(),
+              "nodes in ring order");
+          JsonNode nodeA = nodeIn(status, addressA);
+          JsonNode nodeB = nodeIn(status, addressB);
+          for (JsonNode node : List.of(nodeA, nodeB)) {
+            assertTrue(node.at("/answered").asBoolean(), node.toString());
+            assertEquals("test-1.2.3", node.at("/appVersion").asText());
+            assertFalse(node.at("/drained").asBoolean());
+            assertTrue(node.at("/replicationLag").isNumber(), node.toString());
+            assertTrue(node.at("/messagesPerSecond").isNull(), "no load source installed");
+          }
+          assertEquals(12, nodeA.at("/entities").asLong() + nodeB.at("/entities").asLong(),
+              status.toString());
+          assertEquals(nodeB.at("/shardCount").asInt(), nodeB.at("/shards/place/count").asInt());
+          assertTrue(nodeB.at("/shardCount").asInt() > 0, "b hosts shards: " + nodeB);
+          assertEquals(0, status.at("/progress/drains").size());
+          onB[0] = nodeB.at("/shardCount").asInt();
+        } catch (Exception e) {
+          throw new AssertionError(e);
+        }
+        return null;
+      });
+      assertEquals("test-1.2.3",
+          JSON.readTree(fetch(endpointA, "/status").body()).at("/node/appVersion").asText());
+
+      // Refusals say what to do.
+      HttpResponse<String> unknown = post(endpointA, "/drain/nosuch-node");
+      assertEquals(404, unknown.statusCode());
+      assertTrue(unknown.body().contains(addressA) && unknown.body().contains(addressB),
+          "the 404 lists the members: " + unknown.body());
+      HttpResponse<String> malformed = post(endpointA, "/drain/" + encoded("no such!"));
+      assertEquals(400, malformed.statusCode(), malformed.body());
+
+      // Drain b through a's endpoint.
+      HttpResponse<String> accepted = post(endpointA, "/drain/" + encoded(addressB));
+      assertEquals(202, accepted.statusCode(), accepted.body());
+      JsonNode view = JSON.readTree(accepted.body());
+      assertEquals(addressB, view.at("/requested").asText());
+      assertTrue(view.at("/confirmedByAll").asBoolean(), "both nodes hold the drain: " + view);
+      assertEquals(addressB, view.at("/drains/0/node").asText());
+      assertEquals(onB[0], view.at("/drains/0/shardsAtStart").asInt(), view.toString());
+
+      cluster.kit(a).createTestProbe().awaitAssert(Duration.ofSeconds(30),
+          Duration.ofMillis(200), () -> {
+            try {
+              JsonNode drains = JSON.readTree(fetch(endpointA, "/drain").body());
+              assertTrue(drains.at("/drains/0/complete").asBoolean(), drains.toString());
+              assertEquals(0, drains.at("/drains/0/shardsLeft").asInt());
+            } catch (Exception e) {
+              throw new AssertionError(e);
+            }
+            return null;
+          });
+      JsonNode drainedStatus = JSON.readTree(fetch(endpointB, "/status").body());
+      assertTrue(nodeIn(drainedStatus, addressB).at("/drained").asBoolean(),
+          drainedStatus + "\n" + accepted.body());
+      assertEquals(0, nodeIn(drainedStatus, addressB).at("/shardCount").asInt());
+      assertTrue(drainedStatus.at("/progress/drains/0/complete").asBoolean());
+      for (String id : ids) {
+        assertEquals(addressA, where(systemB, id), id + " still answers, from a");
+      }
+      String metricsB = fetch(endpointB, "/metrics").body();
+      assertEquals(1, sample(metricsB, "baton_node_drained"));
+      assertEquals(0, sample(metricsB, "baton_drain_shards_left"));
+      assertEquals(0, sample(metricsB, "baton_sharding_shards{type=\"place\"}"));
+      String metricsA = fetch(endpointA, "/metrics").body();
+      assertEquals(0, sample(metricsA, "baton_node_drained"));
+      JsonNode statusA = JSON.readTree(fetch(endpointA, "/status").body());
+      assertEquals(nodeIn(statusA, addressA).at("/shardCount").asDouble(),
+          sample(metricsA, "baton_sharding_shards{type=\"place\"}"));
+      assertEquals(12, sample(metricsA, "baton_sharding_entities{type=\"place\"}"));
+      assertTrue(metricsA.contains("baton_node_info{app_version=\"test-1.2.3\""), metricsA);
+
+      // The command line sees it complete at once; the summary shows it.
+      StringWriter out = new StringWriter();
+      StringWriter err = new StringWriter();
+      assertEquals(0, run(out, err, new DrainCommand(), addressB, "--via", endpointB, "--wait",
+          "--timeout", "20s"), err::toString);
+      assertTrue(out.toString().contains("complete, it holds no shard"), out.toString());
+      String summary = runStatusCommand("--node", endpointA);
+      assertTrue(summary.contains(addressB + " DRAINED"), summary);
+      assertTrue(summary.contains("drain      " + addressB + ": complete"), summary);
+      System.out.println(summary);
+
+      // Undrain by host:port, through b's own endpoint.
+      String hostPort = addressB.substring(addressB.indexOf('@') + 1);
+      out = new StringWriter();
+      err = new StringWriter();
+      assertEquals(0, run(out, err, new UndrainCommand(), hostPort, "--via",
+          "http://" + endpointB), err::toString);
+      assertTrue(out.toString().contains("undrain of " + addressB + " requested"), out.toString());
+      cluster.kit(a).createTestProbe().awaitAssert(Duration.ofSeconds(10), () -> {
+        try {
+          JsonNode after = JSON.readTree(fetch(endpointA, "/drain").body());
+          assertEquals(0, after.at("/drains").size(), after.toString());
+          assertFalse(nodeIn(JSON.readTree(fetch(endpointA, "/status").body()), addressB)
+              .at("/drained").asBoolean());
+        } catch (Exception e) {
+          throw new AssertionError(e);
+        }
+        return null;
+      });
+    }
   }
 }

@@ -31,7 +31,7 @@ public final class ClusterOperations {
   public sealed interface Outcome permits Done, NotFound, Malformed, NoCluster {}
 
   /** The drain set was updated; {@code view} is the drain status after it. */
-  public record Done(DrainView view, boolean everyMemberConfirmed) implements Outcome {}
+  public record Done(DrainView view) implements Outcome {}
 
   /** The node names no member; the message lists the members. */
   public record NotFound(String message) implements Outcome {}
@@ -54,6 +54,11 @@ public final class ClusterOperations {
     this.observation = observation;
     this.reports = reports;
     this.timeout = timeout;
+    if (observation.clustered()) {
+      // Join the drained-nodes replication now, so that this node confirms drains written
+      // elsewhere (WriteAll) and reads them at once; a BatonNode does this at start too.
+      NodeDrain.get(system);
+    }
   }
 
   /** The reports of every node, as {@link NodeReports#cluster}. */
@@ -85,9 +90,13 @@ public final class ClusterOperations {
   }
 
   /** The document of {@code GET /drain}; {@code requested} names the node of a POST. */
-  public CompletionStage<DrainView> drainView(String requested) {
-    return reports.cluster().thenCombine(drained(), (all, drained) ->
-        new DrainView(requested, ClusterView.drains(drained, track(drained, all), all)));
+  public CompletionStage<DrainView> drainView() {
+    return drainView(null, null);
+  }
+
+  private CompletionStage<DrainView> drainView(String requested, Boolean confirmed) {
+    return reports.cluster().thenCombine(drained(), (all, drained) -> new DrainView(
+        requested, confirmed, ClusterView.drains(drained, track(drained, all), all)));
   }
 
   /** Drains the member {@code node} names (docs/decisions/0011-drain.md). */
@@ -138,7 +147,7 @@ public final class ClusterOperations {
         written = nodeDrain.undrain(address, timeout);
       }
       return written.thenCompose(confirmed ->
-          drainView(key).thenApply(view -> (Outcome) new Done(view, confirmed)));
+          drainView(key, confirmed).thenApply(view -> (Outcome) new Done(view)));
     });
   }
 

@@ -19,16 +19,19 @@ import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.actor.typed.receptionist.Receptionist;
-import org.apache.pekko.actor.typed.receptionist.ServiceKey;
+import org.apache.pekko.actor.ActorSelection;
+import org.apache.pekko.cluster.Cluster;
+import org.apache.pekko.cluster.Member;
+import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.sharding.ClusterSharding;
 import org.apache.pekko.cluster.sharding.ShardRegion;
 import org.apache.pekko.pattern.Patterns;
 
 /**
- * The reports of every node: each node's endpoint runs a reporter actor, registered with the
- * receptionist under {@value #SERVICE}, that answers {@link Report} with its {@link NodeReport};
- * {@link #cluster} asks all of them at once and keeps those that answer in time.
+ * The reports of every node: each node's endpoint runs a reporter actor, the system actor
+ * {@value #SERVICE}, that answers {@link Report} with its {@link NodeReport}; {@link #cluster}
+ * asks every member's at once (by path, so a member answers as soon as it is up, with no
+ * registry to converge first) and keeps those that answer in time.
  *
  * <p>A report is read afresh for every request: the shards and entity counts come from the
  * node's own shard regions ({@code GetShardRegionStats}, a local question), replication from the
@@ -39,8 +42,6 @@ public final class NodeReports {
 
   /** The receptionist key of the reporters. */
   public static final String SERVICE = "baton-ops-reporter";
-
-  private static final ServiceKey<Report> KEY = ServiceKey.create(Report.class, SERVICE);
 
   /** The question a reporter answers; crosses nodes. */
   public record Report(ActorRef<NodeReport> replyTo) implements ClusterSerializable {}
@@ -64,9 +65,7 @@ public final class NodeReports {
       ActorSystem<?> system, NodeObservation observation, Duration timeout) {
     NodeReports reports = new NodeReports(system, observation, timeout);
     if (observation.clustered()) {
-      ActorRef<Report> reporter =
-          system.systemActorOf(reports.reporter(), SERVICE, Props.empty());
-      system.receptionist().tell(Receptionist.register(KEY, reporter));
+      system.systemActorOf(reports.reporter(), SERVICE, Props.empty());
     }
     return reports;
   }
@@ -115,28 +114,27 @@ public final class NodeReports {
   }
 
   /**
-   * The reports of every node whose reporter the receptionist knows, keyed by address; this
-   * node's is read locally. A node that does not answer within the timeout is left out.
+   * The reports of every member this node sees (except Down and Removed ones), keyed by address;
+   * this node's is read locally, the others' asked of their reporter ({@code
+   * /system/}{@value #SERVICE}). A member that does not answer within the timeout is left out.
    */
   public CompletionStage<Map<String, NodeReport>> cluster() {
     Map<String, NodeReport> reports = new ConcurrentHashMap<>();
-    CompletionStage<Void> self = local().thenAccept(r -> reports.put(r.address(), r));
-    if (!observation.clustered()) {
-      return self.thenApply(ignored -> Map.copyOf(reports));
-    }
-    CompletionStage<Receptionist.Listing> listing = AskPattern.ask(
-        system.receptionist(), replyTo -> Receptionist.find(KEY, replyTo), timeout,
-        system.scheduler());
-    // Without a listing (the receptionist did not answer) this node's own report still counts.
-    return listing.handle((found, failure) -> found).thenCompose(found -> {
-      CompletableFuture<Void> all = self.toCompletableFuture();
-      for (ActorRef<Report> reporter
-          : found == null ? java.util.Set.<ActorRef<Report>>of() : found.getServiceInstances(KEY)) {
-        if (reporter.path().address().hasLocalScope()) {
+    CompletableFuture<Void> all = local().thenAccept(r -> reports.put(r.address(), r))
+        .toCompletableFuture();
+    if (observation.clustered()) {
+      String self = observation.selfAddress();
+      for (Member member : Cluster.get(Adapter.toClassic(system)).state().getMembers()) {
+        if (member.address().toString().equals(self)
+            || member.status().equals(MemberStatus.down())
+            || member.status().equals(MemberStatus.removed())) {
           continue;
         }
-        CompletionStage<NodeReport> answer = AskPattern.ask(
-            reporter, Report::new, timeout, system.scheduler());
+        ActorSelection reporter = Adapter.toClassic(system).actorSelection(
+            member.address() + "/system/" + SERVICE);
+        CompletionStage<NodeReport> answer = reporter.resolveOne(timeout)
+            .thenCompose(ref -> AskPattern.<Report, NodeReport>ask(
+                Adapter.toTyped(ref), Report::new, timeout, system.scheduler()));
         all = all.thenCombine(answer.handle((report, failure) -> {
           if (report != null) {
             reports.put(report.address(), report);
@@ -144,8 +142,8 @@ public final class NodeReports {
           return null;
         }), (a, b) -> null);
       }
-      return all;
-    }).handle((ignored, failure) -> Map.copyOf(reports));
+    }
+    return all.handle((ignored, failure) -> Map.copyOf(reports));
   }
 
   private Behavior<Report> reporter() {
