@@ -25,6 +25,7 @@ class OpsSettingsTest {
     assertEquals("127.0.0.1", settings.host());
     assertEquals(8558, settings.port());
     assertEquals(100, settings.maxSupervisorTags());
+    assertEquals(java.time.Duration.ofSeconds(2), settings.reportTimeout());
   }
 
   /** A bad value fails with the key, the value and what is allowed. */
@@ -37,6 +38,11 @@ class OpsSettingsTest {
     var tags = assertThrows(IllegalArgumentException.class,
         () -> OpsSettings.fromConfig(ConfigFactory.load()).withMaxSupervisorTags(0));
     assertTrue(tags.getMessage().contains("max-supervisor-tags"), tags.getMessage());
+    var timeout = assertThrows(IllegalArgumentException.class, () -> OpsSettings.fromConfig(
+        ConfigFactory.parseString("baton.ops.report-timeout = 0s")
+            .withFallback(ConfigFactory.load())));
+    assertTrue(timeout.getMessage().contains("baton.ops.report-timeout"), timeout.getMessage());
+    assertTrue(timeout.getMessage().contains("positive"), timeout.getMessage());
   }
 
   /** A node that does not answer makes the command exit 1 with a hint, not a stack trace. */

@@ -105,9 +105,13 @@ public final class ClusterView {
     for (String node : drained) {
       Integer before = baselines.get(node);
       Integer now = hosted.get(node);
-      Integer kept = before == null ? now : now == null ? before : Math.max(before, now);
-      if (kept != null) {
-        next.put(node, kept);
+      // No ternary here: mixing Integer and int in one would unbox a null.
+      if (before != null && now != null) {
+        next.put(node, Math.max(before, now));
+      } else if (before != null) {
+        next.put(node, before);
+      } else if (now != null) {
+        next.put(node, now);
       }
     }
     return next;

@@ -45,7 +45,8 @@ public final class NodeArgument {
       Address address;
       try {
         address = AddressFromURIString.parse(text.contains("://") ? text : "pekko://" + text);
-      } catch (RuntimeException e) {
+      } catch (Exception e) {
+        // AddressFromURIString throws MalformedURLException (undeclared, from Scala) as well.
         return new Malformed("'" + text + "' is not a node address: write pekko://<cluster>@host:"
             + "port, host:port or a node name");
       }

@@ -1,0 +1,130 @@
+package io.baton.ops.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.baton.journal.replication.ReplicationMode;
+import io.baton.journal.replication.ReplicationStatus;
+import io.baton.ops.DrainProgress;
+import io.baton.ops.NodeStatus;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The cluster-wide status computed from members, ring, drained set and reports. */
+@Timeout(10)
+class ClusterViewTest {
+
+  private static final String A = "pekko://baton@10.0.0.1:25520";
+  private static final String B = "pekko://baton@10.0.0.2:25520";
+  private static final String C = "pekko://baton@10.0.0.3:25520";
+
+  private static NodeReport report(String address, String name,
+      Map<String, Map<String, Integer>> shards, Map<String, Map<String, Double>> load,
+      long lag, List<String> unanswered) {
+    ReplicationStatus replication = new ReplicationStatus(address, ReplicationMode.SYNC, 2,
+        List.of(A, B), List.of(), false, lag, 0,
+        List.of(new ReplicationStatus.CatchUp(B, 3, 40, false)));
+    return new NodeReport(address, name, "0.1.0", "app-1", Map.of(), shards, unanswered, load,
+        replication);
+  }
+
+  /** Ring members come first in ring order, then the others; a silent member has only nulls. */
+  @Test
+  void nodesAreInRingOrderWithWhatTheyReported() {
+    List<NodeStatus.Member> members = List.of(
+        new NodeStatus.Member(A, "Up", true),
+        new NodeStatus.Member(B, "Up", false),
+        new NodeStatus.Member(C, "Joining", true));
+    Map<String, NodeReport> reports = Map.of(
+        A, report(A, "alpha", Map.of("account", Map.of("1", 2, "7", 3), "cart", Map.of("4", 1)),
+            Map.of("account", Map.of("1", 10.0, "7", 5.5)), 4, List.of()),
+        C, report(C, C, Map.of(), Map.of(), 0, List.of()));
+
+    List<NodeStatus.ClusterNode> nodes =
+        ClusterView.nodes(members, List.of(B, A), Set.of(B), reports);
+
+    assertEquals(List.of(B, A, C), nodes.stream().map(NodeStatus.ClusterNode::address).toList());
+    NodeStatus.ClusterNode b = nodes.get(0);
+    assertEquals(1, b.ringPosition());
+    assertTrue(b.drained());
+    assertFalse(b.reachable());
+    assertFalse(b.answered());
+    assertNull(b.shardCount());
+    assertNull(b.replicationLag());
+
+    NodeStatus.ClusterNode a = nodes.get(1);
+    assertEquals(2, a.ringPosition());
+    assertTrue(a.answered());
+    assertEquals("alpha", a.name());
+    assertEquals(3, a.shardCount());
+    assertEquals(6, a.entities());
+    assertEquals(2, a.shards().get("account").count());
+    assertEquals(5, a.shards().get("account").entities());
+    assertEquals(List.of("1", "7"),
+        a.shards().get("account").hosted().stream().map(NodeStatus.Shard::id).toList());
+    assertEquals(15.5, a.messagesPerSecond(), 1e-9, "sum of the measured shards");
+    assertNull(a.shards().get("cart").hosted().get(0).messagesPerSecond(), "not measured");
+    assertEquals(4, a.replicationLag());
+
+    NodeStatus.ClusterNode c = nodes.get(2);
+    assertNull(c.ringPosition(), "a joining member owns no data");
+    assertNull(c.messagesPerSecond(), "no load measured anywhere: unknown, not 0");
+    assertEquals(0, c.shardCount());
+  }
+
+  /** Catch-up is listed per owner, in the order given, from the owners that answered. */
+  @Test
+  void catchUpIsListedPerOwnerAndTarget() {
+    Map<String, NodeReport> reports = Map.of(
+        A, report(A, A, Map.of(), Map.of(), 0, List.of()),
+        B, report(B, B, Map.of(), Map.of(), 0, List.of()));
+    List<NodeStatus.CatchUpProgress> progress = ClusterView.catchUp(List.of(B, C, A), reports);
+    assertEquals(List.of(B, A), progress.stream().map(NodeStatus.CatchUpProgress::owner).toList());
+    assertEquals(3, progress.get(0).entitiesBehind());
+    assertEquals(40, progress.get(0).eventsCopied());
+    assertFalse(progress.get(0).caughtUp());
+  }
+
+  /** A drain's start count is kept while its shards fall, and forgotten once it is undrained. */
+  @Test
+  void drainBaselinesKeepTheStartAndForgetUndrainedNodes() {
+    Map<String, Integer> first = ClusterView.nextBaselines(Map.of(), Set.of(B), Map.of(B, 10));
+    assertEquals(Map.of(B, 10), first);
+    Map<String, Integer> falling = ClusterView.nextBaselines(first, Set.of(B), Map.of(B, 4));
+    assertEquals(Map.of(B, 10), falling, "the start count stays while shards move off");
+    Map<String, Integer> unknown = ClusterView.nextBaselines(falling, Set.of(B), Map.of());
+    assertEquals(Map.of(B, 10), unknown, "a missed report does not lose it");
+    assertEquals(Map.of(), ClusterView.nextBaselines(unknown, Set.of(), Map.of(B, 0)),
+        "undrained: forgotten");
+    assertEquals(Map.of(), ClusterView.nextBaselines(Map.of(), Set.of(C), Map.of()),
+        "never seen: nothing to remember");
+  }
+
+  /** A drain is complete only when the node answered every type and hosts nothing. */
+  @Test
+  void drainIsCompleteOnlyWhenTheNodeReportedNothingLeft() {
+    Map<String, NodeReport> reports = Map.of(
+        A, report(A, "alpha", Map.of("account", Map.of()), Map.of(), 0, List.of()),
+        B, report(B, "beta", Map.of("account", Map.of("3", 1)), Map.of(), 0, List.of()),
+        C, report(C, "gamma", Map.of(), Map.of(), 0, List.of("account")));
+    List<DrainProgress> drains = ClusterView.drains(Set.of(C, A, B),
+        Map.of(B, 5), reports);
+    assertEquals(List.of(A, B, C), drains.stream().map(DrainProgress::node).toList());
+    assertTrue(drains.get(0).complete());
+    assertEquals(0, drains.get(0).shardsLeft());
+    assertFalse(drains.get(1).complete());
+    assertEquals(1, drains.get(1).shardsLeft());
+    assertEquals(5, drains.get(1).shardsAtStart());
+    assertEquals("beta", drains.get(1).name());
+    assertFalse(drains.get(2).complete(), "a type did not answer: unknown, not complete");
+    assertNull(drains.get(2).shardsLeft());
+    DrainProgress silent = ClusterView.drains(Set.of(C), Map.of(), Map.of()).get(0);
+    assertFalse(silent.complete());
+    assertEquals(C, silent.name());
+  }
+}
