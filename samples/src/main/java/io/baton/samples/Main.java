@@ -1,19 +1,30 @@
 package io.baton.samples;
 
+import io.baton.ops.DrainCommand;
+import io.baton.ops.StatusCommand;
+import io.baton.ops.UndrainCommand;
 import io.baton.samples.bank.cluster.BankClusterDemo;
 import io.baton.samples.bank.cluster.BankNode;
 import io.baton.samples.bank.cluster.ClusterDemoFailed;
 import io.baton.samples.supervision.DemoStepFailed;
 import io.baton.samples.supervision.SupervisionDemo;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
 
 /**
- * Entry point of the samples jar: {@code java -jar baton-samples-all.jar [sample]}.
+ * Entry point of the samples jar: {@code java -jar baton-samples-all.jar [sample]}, and the
+ * operator commands {@code status}, {@code drain} and {@code undrain} ({@link StatusCommand},
+ * {@link DrainCommand}, {@link UndrainCommand}) for a node that serves the operator endpoint.
  *
  * <p>Exit status: 0 when the sample ran and saw everything it expected; 1 when it did not (the
- * reason is printed on standard error); 2 for a command line it does not understand.
+ * reason is printed on standard error); 2 for a command line it does not understand. The
+ * operator commands exit as their classes document.
  */
 public final class Main {
 
@@ -29,6 +40,12 @@ public final class Main {
   static final int EXIT_OK = 0;
   static final int EXIT_SAMPLE_FAILED = 1;
   static final int EXIT_USAGE = 2;
+
+  /** The operator commands, by the name that follows the jar: each a picocli command. */
+  static final Map<String, Supplier<Callable<Integer>>> OPERATOR_COMMANDS = Map.of(
+      "status", StatusCommand::new,
+      "drain", DrainCommand::new,
+      "undrain", UndrainCommand::new);
 
   /** Not an exit status: the sample started a node that runs on until it is killed. */
   static final int EXIT_RUNNING = -1;
@@ -50,6 +67,18 @@ public final class Main {
     if (args.size() == 1 && List.of("-h", "--help", "help").contains(args.get(0))) {
       usage(out);
       return EXIT_OK;
+    }
+    if (!args.isEmpty() && OPERATOR_COMMANDS.containsKey(args.get(0))) {
+      PrintWriter outWriter = new PrintWriter(out, true);
+      PrintWriter errWriter = new PrintWriter(err, true);
+      CommandLine command = new CommandLine(OPERATOR_COMMANDS.get(args.get(0)).get())
+          .setCommandName(args.get(0))
+          .setOut(outWriter)
+          .setErr(errWriter);
+      int status = command.execute(args.subList(1, args.size()).toArray(String[]::new));
+      outWriter.flush();
+      errWriter.flush();
+      return status;
     }
     if (!args.isEmpty() && args.get(0).equals(BANK_NODE)) {
       try {
@@ -101,5 +130,10 @@ public final class Main {
         + " killed with kill -9 and restarted; no money is created or destroyed");
     to.println("  " + BANK_NODE + " <flags>  one node of that cluster (--cluster-name, --name,"
         + " --host, --port, --seed, --data-dir, --http-port)");
+    to.println("operator commands (for a node started with -Dbaton.ops.enabled=on):");
+    to.println("  status [--node host:port] [--json]       the node's view of the cluster");
+    to.println("  drain <node> [--via host:port] [--wait]  move every shard off a node");
+    to.println("  undrain <node> [--via host:port]         give it its share back");
+    to.println("  (<command> --help for every option)");
   }
 }

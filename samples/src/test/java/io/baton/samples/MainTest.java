@@ -64,4 +64,30 @@ class MainTest {
   void bankClusterWithAnArgumentExitsWithUsageStatus() {
     assertEquals(Main.EXIT_USAGE, run(Main.BANK_CLUSTER, "again"));
   }
+
+  /** The operator commands run as picocli commands under their short names, with their exits. */
+  @Test
+  void operatorCommandsRunUnderTheirShortNames() throws Exception {
+    assertEquals(0, run("drain", "--help"));
+    assertTrue(out.toString(UTF_8).contains("Usage: drain"), out.toString(UTF_8));
+    assertTrue(out.toString(UTF_8).contains("--wait"), out.toString(UTF_8));
+    assertEquals(2, run("undrain"), "the node is required");
+    assertTrue(err.toString(UTF_8).contains("Missing required parameter: 'NODE'"),
+        err.toString(UTF_8));
+    int port;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    assertEquals(1, run("status", "--node", "127.0.0.1:" + port, "--timeout", "2s"));
+    assertTrue(err.toString(UTF_8).contains("cannot reach"), err.toString(UTF_8));
+  }
+
+  /** Help names the operator commands. */
+  @Test
+  void helpListsTheOperatorCommands() {
+    assertEquals(Main.EXIT_OK, run("--help"));
+    for (String command : Main.OPERATOR_COMMANDS.keySet()) {
+      assertTrue(out.toString(UTF_8).contains("  " + command + " "), command);
+    }
+  }
 }
