@@ -272,6 +272,30 @@ class OperatorEndpointTest {
     assertEquals(self, JSON.readTree(json).at("/node/address").asText());
   }
 
+  /** A node without a cluster shows itself alone and refuses drains with 409, saying why. */
+  @Test
+  void aNodeWithoutAClusterShowsItselfAndRefusesDrains() throws Exception {
+    ActorTestKit node = ActorTestKit.create("alone", ConfigFactory.parseString("""
+        pekko.actor.provider = local
+        pekko.loglevel = WARNING
+        baton.ops.enabled = on
+        baton.ops.port = 0
+        """).withFallback(ConfigFactory.load()));
+    nodes.add(node);
+    String endpoint = endpoint(node);
+    JsonNode status = JSON.readTree(fetch(endpoint, "/status").body());
+    assertEquals("Alone", status.at("/node/status").asText());
+    assertEquals(1, status.at("/nodes").size());
+    assertTrue(status.at("/nodes/0/answered").asBoolean(), status.toString());
+    assertEquals(0, status.at("/nodes/0/shardCount").asInt());
+    assertTrue(status.at("/replication").isNull());
+    HttpResponse<String> drain = post(endpoint, "/drain/anything");
+    assertEquals(409, drain.statusCode());
+    assertTrue(drain.body().contains("without a cluster"), drain.body());
+    assertEquals(0, JSON.readTree(fetch(endpoint, "/drain").body()).at("/drains").size());
+    assertTrue(fetch(endpoint, "/metrics").body().contains("baton_node_drained 0"));
+  }
+
   /** A node that has not joined a cluster is not healthy, and says why. */
   @Test
   void nodeNotYetUpIsUnhealthy() throws Exception {

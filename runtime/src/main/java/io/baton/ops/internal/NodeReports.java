@@ -77,11 +77,14 @@ public final class NodeReports {
 
   /** This node's report, read now. */
   public CompletionStage<NodeReport> local() {
-    ClusterSharding sharding = ClusterSharding.get(Adapter.toClassic(system));
     Map<String, Map<String, Integer>> shards = new ConcurrentHashMap<>();
     List<String> unanswered = new java.util.concurrent.CopyOnWriteArrayList<>();
     CompletableFuture<Void> all = CompletableFuture.completedFuture(null);
-    for (String type : sharding.getShardTypeNames()) {
+    // Sharding needs a cluster: a node running alone hosts no shard.
+    Iterable<String> types = observation.clustered()
+        ? ClusterSharding.get(Adapter.toClassic(system)).getShardTypeNames() : List.of();
+    for (String type : types) {
+      ClusterSharding sharding = ClusterSharding.get(Adapter.toClassic(system));
       CompletionStage<Object> stats = Patterns.ask(
           sharding.shardRegion(type), ShardRegion.getRegionStatsInstance(), timeout);
       all = all.thenCombine(stats.handle((reply, failure) -> {
