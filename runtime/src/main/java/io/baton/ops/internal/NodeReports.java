@@ -135,9 +135,13 @@ public final class NodeReports {
         }
         ActorSelection reporter = Adapter.toClassic(system).actorSelection(
             member.address() + "/system/" + SERVICE);
-        CompletionStage<NodeReport> answer = reporter.resolveOne(timeout)
+        // One deadline for both steps, so that a silent member delays the answer by at most
+        // the timeout.
+        CompletableFuture<NodeReport> answer = reporter.resolveOne(timeout)
             .thenCompose(ref -> AskPattern.<Report, NodeReport>ask(
-                Adapter.toTyped(ref), Report::new, timeout, system.scheduler()));
+                Adapter.toTyped(ref), Report::new, timeout, system.scheduler()))
+            .toCompletableFuture()
+            .completeOnTimeout(null, timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         all = all.thenCombine(answer.handle((report, failure) -> {
           if (report != null) {
             reports.put(report.address(), report);
