@@ -296,6 +296,26 @@ class OperatorEndpointTest {
     assertTrue(fetch(endpoint, "/metrics").body().contains("baton_node_drained 0"));
   }
 
+  /** A member without the endpoint is listed as not answering, without holding up the others. */
+  @Test
+  void aMemberWithoutTheEndpointIsShownAsNotAnswered() throws Exception {
+    ActorTestKit a = startNode("a", null);
+    ActorTestKit b = ActorTestKit.create("baton", ConfigFactory.parseString(
+        "baton.ops.enabled = off").withFallback(nodeConfig(dir.resolve("b"))));
+    nodes.add(b);
+    Cluster.get(b.system()).manager().tell(Join.create(Cluster.get(a.system()).selfMember().address()));
+    awaitUp(a, 2);
+    String addressB = Cluster.get(b.system()).selfMember().address().toString();
+    JsonNode status = JSON.readTree(fetch(endpoint(a), "/status").body());
+    JsonNode nodeB = nodeIn(status, addressB);
+    assertFalse(nodeB.at("/answered").asBoolean(), nodeB.toString());
+    assertEquals("Up", nodeB.at("/status").asText());
+    assertTrue(nodeB.at("/shardCount").isNull() && nodeB.at("/appVersion").isNull(), nodeB.toString());
+    assertTrue(nodeIn(status, Cluster.get(a.system()).selfMember().address().toString())
+        .at("/answered").asBoolean());
+    assertTrue(runStatusCommand("--node", endpoint(a)).contains("Up; no report"));
+  }
+
   /** A node that has not joined a cluster is not healthy, and says why. */
   @Test
   void nodeNotYetUpIsUnhealthy() throws Exception {
