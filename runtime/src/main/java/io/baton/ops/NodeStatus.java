@@ -139,9 +139,11 @@ public record NodeStatus(
    * @param owner the node whose events are copied
    * @param target the replica being brought up to date
    * @param entitiesBehind owned entities of which the target still lacks events
+   * @param entitiesInPass the entities the owner's current (or last) pass found behind when it
+   *     started
    * @param eventsCopied events copied to it since the owner started
    * @param caughtUp true once the owner's last pass found nothing missing
    */
-  public record CatchUpProgress(
-      String owner, String target, int entitiesBehind, long eventsCopied, boolean caughtUp) {}
+  public record CatchUpProgress(String owner, String target, int entitiesBehind,
+      int entitiesInPass, long eventsCopied, boolean caughtUp) {}
 }

@@ -147,10 +147,10 @@ public final class StatusCommand implements Callable<Integer> {
         text.append("  catch-up   none started\n");
       }
       for (ReplicationStatus.CatchUp catchUp : replication.catchUp()) {
-        text.append(String.format(Locale.ROOT, "  catch-up   %s: %s, %d entities behind, %d"
-                + " events copied%n", catchUp.target(),
+        text.append(String.format(Locale.ROOT, "  catch-up   %s: %s, %d of %d entities behind,"
+                + " %d events copied%n", catchUp.target(),
             catchUp.caughtUp() ? "caught up" : "CATCHING UP", catchUp.entitiesBehind(),
-            catchUp.eventsCopied()));
+            catchUp.entitiesInPass(), catchUp.eventsCopied()));
       }
     }
     if (status.progress() != null) {
@@ -162,10 +162,10 @@ public final class StatusCommand implements Callable<Integer> {
         text.append("  drain      ").append(renderDrain(drain)).append('\n');
       }
       for (NodeStatus.CatchUpProgress catchUp : status.progress().catchUp()) {
-        text.append(String.format(Locale.ROOT, "  catch-up   %s -> %s: %s, %d entities behind,"
-                + " %d events copied%n", catchUp.owner(), catchUp.target(),
+        text.append(String.format(Locale.ROOT, "  catch-up   %s -> %s: %s, %d of %d entities"
+                + " behind, %d events copied%n", catchUp.owner(), catchUp.target(),
             catchUp.caughtUp() ? "caught up" : "CATCHING UP", catchUp.entitiesBehind(),
-            catchUp.eventsCopied()));
+            catchUp.entitiesInPass(), catchUp.eventsCopied()));
       }
     }
     CommitStats store = status.store();

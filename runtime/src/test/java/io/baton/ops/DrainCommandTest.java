@@ -207,7 +207,7 @@ class DrainCommandTest {
                 false, false, null, null, null, null, null, null, null, null, null, null)),
         new NodeStatus.Progress(
             List.of(DrainProgress.of(NODE, "node2", 0, 6)),
-            List.of(new NodeStatus.CatchUpProgress(a, NODE, 2, 80, false))));
+            List.of(new NodeStatus.CatchUpProgress(a, NODE, 2, 5, 80, false))));
     String text = StatusCommand.render(status);
     List<String> lines = text.lines().toList();
     int first = lines.indexOf("  * 1. " + a + " (node1)");
@@ -223,7 +223,7 @@ class DrainCommandTest {
     assertTrue(lines.get(first + 7).contains("Joining; no report"), text);
     assertTrue(text.contains("  drain      node2 (" + NODE + "): complete, it holds no shard"),
         text);
-    assertTrue(text.contains("  catch-up   " + a + " -> " + NODE + ": CATCHING UP, 2 entities"
+    assertTrue(text.contains("  catch-up   " + a + " -> " + NODE + ": CATCHING UP, 2 of 5 entities"
         + " behind, 80 events copied"), text);
     assertTrue(text.contains("Up, Baton 0.1.0, app 2.0.0, up 1m 5s"), text);
   }

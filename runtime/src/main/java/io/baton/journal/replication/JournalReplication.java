@@ -409,8 +409,8 @@ public final class JournalReplication implements Extension {
         .map(Address::toString).toList(), targets.stream().map(Address::toString).toList(),
         targets.size() + 1 < settings.factor(), replicationLag(),
         replicatedEvents.get(), catchUp.values().stream()
-            .map(c -> new ReplicationStatus.CatchUp(c.target(), c.pidsPending(), c.eventsCopied(),
-                c.caughtUp()))
+            .map(c -> new ReplicationStatus.CatchUp(c.target(), c.pidsPending(), c.pidsInPass(),
+                c.eventsCopied(), c.caughtUp()))
             .toList());
   }
 

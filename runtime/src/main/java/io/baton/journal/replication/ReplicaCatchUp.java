@@ -45,8 +45,12 @@ final class ReplicaCatchUp {
   private static final Duration TICK = Duration.ofSeconds(2);
   private static final int QUERY_CHUNK = 256;
 
-  /** Progress of the catch-up of one target, for the status. */
-  record Progress(String target, int pidsPending, long eventsCopied, boolean caughtUp) {}
+  /**
+   * Progress of the catch-up of one target, for the status: {@code pidsPending} of the {@code
+   * pidsInPass} entities the current (or last) pass found behind are still to copy.
+   */
+  record Progress(String target, int pidsPending, int pidsInPass, long eventsCopied,
+      boolean caughtUp) {}
 
   interface Command {}
 
@@ -65,6 +69,7 @@ final class ReplicaCatchUp {
   private final JournalStore store;
   private final Map<String, Progress> progress;
   private final Map<Address, ArrayDeque<String>> pending = new HashMap<>();
+  private final Map<Address, Integer> inPass = new HashMap<>();
   private final Map<Address, Long> copied = new HashMap<>();
   private final Map<Address, Boolean> running = new HashMap<>();
   /** Targets whose last pass found nothing missing: re-checked on the next ring change only. */
@@ -143,6 +148,7 @@ final class ReplicaCatchUp {
   private Behavior<Command> onPlanned(Planned planned) {
     ArrayDeque<String> queue = new ArrayDeque<>(planned.pids());
     pending.put(planned.target(), queue);
+    inPass.put(planned.target(), queue.size());
     if (!queue.isEmpty()) {
       LOG.info("catching up replica {}: {} entities behind", planned.target(), queue.size());
     }
@@ -155,10 +161,12 @@ final class ReplicaCatchUp {
     if (queue == null || queue.isEmpty()) {
       running.put(target, false);
       caughtUp.add(target);
-      progress.put(target.toString(), new Progress(target.toString(), 0, done, true));
+      progress.put(target.toString(),
+          new Progress(target.toString(), 0, inPass.getOrDefault(target, 0), done, true));
       return Behaviors.same();
     }
-    progress.put(target.toString(), new Progress(target.toString(), queue.size(), done, false));
+    progress.put(target.toString(), new Progress(target.toString(), queue.size(),
+        inPass.getOrDefault(target, queue.size()), done, false));
     String pid = queue.peekFirst();
     context.pipeToSelf(copyEntity(target, pid), (events, failure) -> failure == null
         ? new PidDone(target, events) : new PidFailed(target, failure));

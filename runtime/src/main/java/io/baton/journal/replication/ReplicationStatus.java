@@ -32,8 +32,11 @@ public record ReplicationStatus(
    *
    * @param target the replica
    * @param entitiesBehind owned entities of which it still lacks events
+   * @param entitiesInPass the entities the current (or last) pass found behind when it started:
+   *     {@code entitiesInPass - entitiesBehind} of them are done
    * @param eventsCopied events sent to it by catch-up since start
    * @param caughtUp true once its last pass found nothing missing
    */
-  public record CatchUp(String target, int entitiesBehind, long eventsCopied, boolean caughtUp) {}
+  public record CatchUp(String target, int entitiesBehind, int entitiesInPass, long eventsCopied,
+      boolean caughtUp) {}
 }

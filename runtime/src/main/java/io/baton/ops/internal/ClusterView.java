@@ -87,7 +87,8 @@ public final class ClusterView {
       }
       for (ReplicationStatus.CatchUp catchUp : report.replication().catchUp()) {
         progress.add(new NodeStatus.CatchUpProgress(owner, catchUp.target(),
-            catchUp.entitiesBehind(), catchUp.eventsCopied(), catchUp.caughtUp()));
+            catchUp.entitiesBehind(), catchUp.entitiesInPass(), catchUp.eventsCopied(),
+            catchUp.caughtUp()));
       }
     }
     return progress;

@@ -28,7 +28,7 @@ class ClusterViewTest {
       long lag, List<String> unanswered) {
     ReplicationStatus replication = new ReplicationStatus(address, ReplicationMode.SYNC, 2,
         List.of(A, B), List.of(), false, lag, 0,
-        List.of(new ReplicationStatus.CatchUp(B, 3, 40, false)));
+        List.of(new ReplicationStatus.CatchUp(B, 3, 8, 40, false)));
     return new NodeReport(address, name, "0.1.0", "app-1", Map.of(), shards, unanswered, load,
         replication);
   }
@@ -86,6 +86,7 @@ class ClusterViewTest {
     List<NodeStatus.CatchUpProgress> progress = ClusterView.catchUp(List.of(B, C, A), reports);
     assertEquals(List.of(B, A), progress.stream().map(NodeStatus.CatchUpProgress::owner).toList());
     assertEquals(3, progress.get(0).entitiesBehind());
+    assertEquals(8, progress.get(0).entitiesInPass());
     assertEquals(40, progress.get(0).eventsCopied());
     assertFalse(progress.get(0).caughtUp());
   }
