@@ -207,6 +207,10 @@ public final class StatusCommand implements Callable<Integer> {
   public static String renderDrain(DrainProgress drain) {
     String who = drain.name().equals(drain.node())
         ? drain.node() : drain.name() + " (" + drain.node() + ")";
+    if (drain.stopped()) {
+      return who + ": stopped; it stays drained, so a node started on its address gets no shard"
+          + " until baton-undrain";
+    }
     if (drain.complete()) {
       return who + ": complete, it holds no shard and can be stopped with no impact";
     }

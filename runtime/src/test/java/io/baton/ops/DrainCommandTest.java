@@ -228,9 +228,12 @@ class DrainCommandTest {
     assertTrue(text.contains("Up, Baton 0.1.0, app 2.0.0, up 1m 5s"), text);
   }
 
-  /** A drain line says what is known: left of start, left alone, or unknown. */
+  /** A drain line says what is known: left of start, left alone, unknown, or stopped. */
   @Test
   void drainLinesSayWhatIsKnown() {
+    assertEquals(NODE + ": stopped; it stays drained, so a node started on its address gets no"
+        + " shard until baton-undrain",
+        StatusCommand.renderDrain(DrainProgress.ofStopped(NODE, 4)));
     assertEquals(NODE + ": draining, 2 shard(s) left",
         StatusCommand.renderDrain(DrainProgress.of(NODE, NODE, 2, null)));
     assertEquals("node2 (" + NODE + "): draining, shards left unknown (the node did not report"

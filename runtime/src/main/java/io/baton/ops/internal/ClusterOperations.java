@@ -84,7 +84,7 @@ public final class ClusterOperations {
           local.store(),
           ClusterView.nodes(local.members(), local.ring(), drained, all),
           new NodeStatus.Progress(
-              ClusterView.drains(drained, next, all),
+              ClusterView.drains(drained, ClusterView.present(local.members()), next, all),
               ClusterView.catchUp(local.ring(), all)));
     });
   }
@@ -96,7 +96,8 @@ public final class ClusterOperations {
 
   private CompletionStage<DrainView> drainView(String requested, Boolean confirmed) {
     return reports.cluster().thenCombine(drained(), (all, drained) -> new DrainView(
-        requested, confirmed, ClusterView.drains(drained, track(drained, all), all)));
+        requested, confirmed, ClusterView.drains(drained,
+            ClusterView.present(observation.status().members()), track(drained, all), all)));
   }
 
   /** Drains the member {@code node} names (docs/decisions/0011-drain.md). */

@@ -118,11 +118,19 @@ public final class ClusterView {
     return next;
   }
 
-  /** The progress of each drained node, in address order of {@code drained}. */
-  public static List<DrainProgress> drains(Collection<String> drained,
+  /**
+   * The progress of each drained node, in address order of {@code drained}; {@code members} are
+   * the addresses of the members that are neither Down nor Removed (a drained node that is not
+   * among them has stopped and hosts nothing).
+   */
+  public static List<DrainProgress> drains(Collection<String> drained, Set<String> members,
       Map<String, Integer> baselines, Map<String, NodeReport> reports) {
     List<DrainProgress> drains = new ArrayList<>();
     for (String node : drained.stream().sorted().toList()) {
+      if (!members.contains(node)) {
+        drains.add(DrainProgress.ofStopped(node, baselines.get(node)));
+        continue;
+      }
       NodeReport report = reports.get(node);
       Integer left = report == null || !report.unansweredTypes().isEmpty()
           ? null : report.shardCount();
@@ -130,6 +138,17 @@ public final class ClusterView {
           baselines.get(node)));
     }
     return drains;
+  }
+
+  /** The addresses of the members that are neither Down nor Removed. */
+  public static Set<String> present(List<NodeStatus.Member> members) {
+    Set<String> present = new java.util.HashSet<>();
+    for (NodeStatus.Member member : members) {
+      if (!member.status().equals("Down") && !member.status().equals("Removed")) {
+        present.add(member.address());
+      }
+    }
+    return present;
   }
 
   /** Shard counts of the nodes that reported every type. */

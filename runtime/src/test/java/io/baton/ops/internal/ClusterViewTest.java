@@ -113,7 +113,7 @@ class ClusterViewTest {
         A, report(A, "alpha", Map.of("account", Map.of()), Map.of(), 0, List.of()),
         B, report(B, "beta", Map.of("account", Map.of("3", 1)), Map.of(), 0, List.of()),
         C, report(C, "gamma", Map.of(), Map.of(), 0, List.of("account")));
-    List<DrainProgress> drains = ClusterView.drains(Set.of(C, A, B),
+    List<DrainProgress> drains = ClusterView.drains(Set.of(C, A, B), Set.of(A, B, C),
         Map.of(B, 5), reports);
     assertEquals(List.of(A, B, C), drains.stream().map(DrainProgress::node).toList());
     assertTrue(drains.get(0).complete());
@@ -124,8 +124,25 @@ class ClusterViewTest {
     assertEquals("beta", drains.get(1).name());
     assertFalse(drains.get(2).complete(), "a type did not answer: unknown, not complete");
     assertNull(drains.get(2).shardsLeft());
-    DrainProgress silent = ClusterView.drains(Set.of(C), Map.of(), Map.of()).get(0);
+    DrainProgress silent = ClusterView.drains(Set.of(C), Set.of(C), Map.of(), Map.of()).get(0);
     assertFalse(silent.complete());
     assertEquals(C, silent.name());
+  }
+
+  /** A drained node that left the cluster hosts nothing: complete, and shown as stopped. */
+  @Test
+  void aDrainedNodeThatLeftIsShownStoppedAndComplete() {
+    Set<String> present = ClusterView.present(List.of(
+        new NodeStatus.Member(A, "Up", true), new NodeStatus.Member(B, "Down", false),
+        new NodeStatus.Member(C, "Leaving", true)));
+    assertEquals(Set.of(A, C), present);
+    DrainProgress gone = ClusterView.drains(Set.of(B), present, Map.of(B, 7), Map.of()).get(0);
+    assertTrue(gone.stopped());
+    assertTrue(gone.complete());
+    assertEquals(0, gone.shardsLeft());
+    assertEquals(7, gone.shardsAtStart());
+    DrainProgress member = ClusterView.drains(Set.of(C), present, Map.of(), Map.of()).get(0);
+    assertFalse(member.stopped(), "a member that has not answered is not stopped");
+    assertFalse(member.complete());
   }
 }
