@@ -484,6 +484,24 @@ class OperatorEndpointTest {
       assertTrue(summary.contains("drain      " + addressB + ": complete"), summary);
       System.out.println(summary);
 
+      // A load source plugs in per node; a failing one leaves the load unknown, not the status.
+      List<String> shardsOfA = new ArrayList<>();
+      nodeIn(statusA, addressA).at("/shards/place/hosted")
+          .forEach(shard -> shardsOfA.add(shard.at("/id").asText()));
+      java.util.Map<String, Double> perShard = new java.util.HashMap<>();
+      shardsOfA.forEach(id -> perShard.put(id, 1.5));
+      OperatorEndpoint.get(systemA).useLoadSource(() -> java.util.Map.of("place", perShard));
+      OperatorEndpoint.get(systemB).useLoadSource(() -> {
+        throw new IllegalStateException("meter broken");
+      });
+      JsonNode loaded = JSON.readTree(fetch(endpointB, "/status").body());
+      assertEquals(1.5 * shardsOfA.size(),
+          nodeIn(loaded, addressA).at("/messagesPerSecond").asDouble(), 1e-9, loaded.toString());
+      assertEquals(1.5, nodeIn(loaded, addressA).at("/shards/place/hosted/0/messagesPerSecond")
+          .asDouble(), 1e-9);
+      assertTrue(nodeIn(loaded, addressB).at("/answered").asBoolean());
+      assertTrue(nodeIn(loaded, addressB).at("/messagesPerSecond").isNull());
+
       // Undrain by host:port, through b's own endpoint.
       String hostPort = addressB.substring(addressB.indexOf('@') + 1);
       out = new StringWriter();

@@ -40,7 +40,9 @@ import org.apache.pekko.pattern.Patterns;
  */
 public final class NodeReports {
 
-  /** The receptionist key of the reporters. */
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(NodeReports.class);
+
+  /** The name of the reporter system actor on every node. */
   public static final String SERVICE = "baton-ops-reporter";
 
   /** The question a reporter answers; crosses nodes. */
@@ -81,10 +83,10 @@ public final class NodeReports {
     List<String> unanswered = new java.util.concurrent.CopyOnWriteArrayList<>();
     CompletableFuture<Void> all = CompletableFuture.completedFuture(null);
     // Sharding needs a cluster: a node running alone hosts no shard.
-    Iterable<String> types = observation.clustered()
-        ? ClusterSharding.get(Adapter.toClassic(system)).getShardTypeNames() : List.of();
+    ClusterSharding sharding =
+        observation.clustered() ? ClusterSharding.get(Adapter.toClassic(system)) : null;
+    Iterable<String> types = sharding == null ? List.of() : sharding.getShardTypeNames();
     for (String type : types) {
-      ClusterSharding sharding = ClusterSharding.get(Adapter.toClassic(system));
       CompletionStage<Object> stats = Patterns.ask(
           sharding.shardRegion(type), ShardRegion.getRegionStatsInstance(), timeout);
       all = all.thenCombine(stats.handle((reply, failure) -> {
@@ -111,7 +113,7 @@ public final class NodeReports {
           Map.of(),
           new TreeMap<>(shards),
           missing,
-          load.messagesPerSecond(),
+          measuredLoad(),
           replication == null ? null : replication.status());
     });
   }
@@ -151,6 +153,17 @@ public final class NodeReports {
       }
     }
     return all.handle((ignored, failure) -> Map.copyOf(reports));
+  }
+
+  /** The load source's answer; a failing source makes the load unknown, not the report fail. */
+  private Map<String, Map<String, Double>> measuredLoad() {
+    try {
+      Map<String, Map<String, Double>> measured = load.messagesPerSecond();
+      return measured == null ? Map.of() : measured;
+    } catch (RuntimeException e) {
+      LOG.warn("The load source {} failed ({}); /status shows the load as unknown", load, e.toString());
+      return Map.of();
+    }
   }
 
   private Behavior<Report> reporter() {
