@@ -97,9 +97,13 @@ public final class BankClusterDemo {
 
   private static final String HOST = "127.0.0.1";
   private static final String CLUSTER_NAME = "bank";
+  /**
+   * The defaults (an attempt waits 1 s: a request lost with the dead node is retried on the new
+   * owner after that), a longer deadline so that no request of the demo fails outright, and short
+   * backoff: a retry through another node costs nothing.
+   */
   private static final RetryPolicy POLICY = RetryPolicy.defaults()
       .withDeadline(Duration.ofSeconds(20))
-      .withAttemptTimeout(Duration.ofMillis(1500))
       .withBackoff(Duration.ofMillis(50), Duration.ofMillis(500), 2.0);
 
   private final PrintStream out;
@@ -142,6 +146,15 @@ public final class BankClusterDemo {
   private final AtomicLong longestStallNanos = new AtomicLong();
   private final AtomicLong longestStallAfterRestartNanos = new AtomicLong();
   private final AtomicLong answeredAfterKill = new AtomicLong();
+  private final AtomicLong longestTransferAfterRestartNanos = new AtomicLong();
+  private final AtomicLong takeoverNanos = new AtomicLong();
+  private final java.util.concurrent.atomic.AtomicReference<String> takeoverEntity =
+      new java.util.concurrent.atomic.AtomicReference<>("");
+  private final java.util.concurrent.atomic.AtomicReference<String> slowestAfterKill =
+      new java.util.concurrent.atomic.AtomicReference<>("");
+  private final java.util.concurrent.atomic.AtomicReference<String> slowestAfterRestart =
+      new java.util.concurrent.atomic.AtomicReference<>("");
+  private volatile long transfersBeforeKill = Long.MAX_VALUE;
   private volatile long killNanos;
   private volatile long restartNanos;
   private volatile boolean loadRunning;
@@ -237,6 +250,7 @@ public final class BankClusterDemo {
     NodeProcess victim = nodes[NODES - 1];
     out.println(">>> kill -9 " + victim.pid() + " (" + victim.name + ", hosting "
         + victim.shards() + " shards)");
+    transfersBeforeKill = transferIds.get();
     killNanos = System.nanoTime();
     victim.kill9(Duration.ofSeconds(10));
     if (victim.process.isAlive()) {
@@ -290,9 +304,18 @@ public final class BankClusterDemo {
       out.printf("takeover: %.2f s from kill -9 to the first successful request of the last of"
           + " %d entities that lived on the dead node; longest stall %.2f s%n", seconds(takeover),
           stalledEntitiesAnswered.size(), seconds(longestStallNanos.get()));
+      out.println("  last to answer: " + takeoverEntity.get());
     }
-    out.printf("rejoin: longest stall of a request after %s restarted: %.2f s%n",
-        nodes[NODES - 1].name, seconds(longestStallAfterRestartNanos.get()));
+    if (!slowestAfterKill.get().isEmpty()) {
+      out.println("  slowest request: " + slowestAfterKill.get());
+    }
+    out.printf("rejoin: after %s restarted, longest request %.2f s, longest transfer (order to"
+        + " final state) %.2f s%n", nodes[NODES - 1].name,
+        seconds(longestStallAfterRestartNanos.get()),
+        seconds(longestTransferAfterRestartNanos.get()));
+    if (!slowestAfterRestart.get().isEmpty()) {
+      out.println("  slowest request: " + slowestAfterRestart.get());
+    }
     boolean conserved = before == after && unopened == 0;
     out.printf("money: before %d, after %d%s: %s%n", before, after,
         unopened == 0 ? "" : " (and " + unopened + " in an account never opened)",
@@ -336,6 +359,7 @@ public final class BankClusterDemo {
       long amount = 1 + random.nextInt(150);
       request(accounts, from, UUID.randomUUID().toString(), new AccountOperation.Balance());
       String transferId = "t-" + transferIds.incrementAndGet();
+      long orderedAt = System.nanoTime();
       ClientResult<TransferStatus> ordered = request(transfersClient, transferId,
           "order-" + transferId, new TransferOperation.Order(from, to, amount));
       if (ordered instanceof ClientResult.Answered<TransferStatus> answered
@@ -343,6 +367,11 @@ public final class BankClusterDemo {
         continue; // not ordered: nothing moves
       }
       awaitFinal(transfersClient, transferId, resultOf(ordered) != null);
+      long restart = restartNanos;
+      if (restart != 0 && orderedAt >= restart) {
+        longestTransferAfterRestartNanos.accumulateAndGet(System.nanoTime() - orderedAt,
+            Math::max);
+      }
     }
   }
 
@@ -398,17 +427,57 @@ public final class BankClusterDemo {
     long restart = restartNanos;
     if (kill != 0 && end > kill && answered
         && result.attempts().stream().anyMatch(BankClusterDemo::stalled)) {
-      if (restart == 0 || start < restart) {
-        stalledEntitiesAnswered.putIfAbsent(entityId, end);
-        longestStallNanos.accumulateAndGet(end - start, Math::max);
-      } else {
-        longestStallAfterRestartNanos.accumulateAndGet(end - start, Math::max);
+      if ((restart == 0 || start < restart) && existedBeforeKill(entityId)) {
+        if (stalledEntitiesAnswered.putIfAbsent(entityId, end) == null
+            && end - kill >= takeoverNanos.get()) {
+          takeoverNanos.set(end - kill);
+          takeoverEntity.set(trace(payload, entityId, start - kill, end - start, result));
+        }
       }
+      if (restart == 0 || start < restart) {
+        if (longestStallNanos.getAndAccumulate(end - start, Math::max) < end - start) {
+          slowestAfterKill.set(trace(payload, entityId, start - kill, end - start, result));
+        }
+      }
+    }
+    if (restart != 0 && start >= restart
+        && longestStallAfterRestartNanos.getAndAccumulate(end - start, Math::max) < end - start) {
+      // After the restart every request counts: a slow one is a stall of the move back,
+      // whether or not one of its attempts timed out.
+      slowestAfterRestart.set(trace(payload, entityId, start - restart, end - start, result));
     }
     if (kill != 0 && restart == 0 && answered) {
       answeredAfterKill.incrementAndGet();
     }
     return result;
+  }
+
+  /**
+   * Whether the entity may have lived on the killed node: every account, and the transfers
+   * ordered before the kill. A transfer ordered later was placed on a live node from the start;
+   * a stall of its requests (a shard moving between live nodes) is no takeover.
+   */
+  private boolean existedBeforeKill(String entityId) {
+    if (!entityId.startsWith("t-")) {
+      return true;
+    }
+    return Long.parseLong(entityId.substring(2)) <= transfersBeforeKill;
+  }
+
+  /** One request's attempts, for the summary: where the time of the slowest request went. */
+  private static String trace(Object payload, String entityId, long startedAfter, long took,
+      ClientResult<?> result) {
+    StringBuilder line = new StringBuilder(String.format("%s/%s %s, started %+.2f s, took %.2f s:",
+        payload instanceof AccountOperation ? "account" : "transfer", entityId,
+        payload.getClass().getSimpleName(), seconds(startedAfter), seconds(took)));
+    for (Attempt attempt : result.attempts()) {
+      String detail = attempt.detail();
+      line.append(String.format(" #%d route %d at %.2f s %s after %.2f s%s;", attempt.number(),
+          attempt.route(), attempt.startedAfter().toNanos() / 1e9, attempt.outcome(),
+          attempt.took().toNanos() / 1e9, attempt.outcome() == Attempt.Outcome.REPLIED ? ""
+              : " (" + detail.substring(0, Math.min(80, detail.length())) + ")"));
+    }
+    return line.toString();
   }
 
   /** Whether the attempt got no answer from the entity (as opposed to no connection). */
