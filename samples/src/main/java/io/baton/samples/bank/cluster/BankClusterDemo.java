@@ -38,24 +38,28 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 /**
- * The bank on a real cluster, {@code java -jar baton-samples-all.jar bank-cluster}: three {@link
- * BankNode} JVMs on 127.0.0.1 started from the same jar, a steady load of transfers sent through
+ * The bank on a real cluster, {@code java -jar baton-samples-all.jar bank-cluster} (or {@code
+ * bank-load <flags>}, which {@code samples/run-cluster.sh} runs): {@link BankNode}
+ * JVMs on 127.0.0.1 started from the same jar, a steady load of transfers sent through
  * {@link BatonClient} over {@link HttpTransport} (every node a route, every request under an
  * idempotency key), one node killed with SIGKILL under that load and restarted, and a check that
  * the sum of all balances did not change.
  *
  * <h2>Steps</h2>
+ * What runs is a {@link LoadPlan}: {@link LoadPlan#DEMO} for {@code bank-cluster}, the flags of
+ * {@code bank-load} ({@code --nodes}, {@code --duration}, {@code --rate}, {@code --kill}).
  * <ol>
- *   <li>start the three nodes (node1 seeds the cluster) and wait until each sees three members Up;
+ *   <li>start the plan's nodes (node1 seeds the cluster) and wait until each sees all members Up;
  *   <li>open {@link #ACCOUNTS} accounts with {@link #OPENING_BALANCE} each, and read the total;
- *   <li>start {@link #WORKERS} load workers: each reads a source account's balance, orders a
- *       transfer (one in ten to an account never opened, so that the saga compensates it) and reads
- *       its status until it is final; a line of counters is printed every second;
- *   <li>after {@link #LOAD_BEFORE_KILL}, {@code kill -9} node3 by PID; the load goes on, its
- *       clients retrying (same key, next node) until node3's shards answer from their successors;
- *   <li>after {@link #LOAD_AFTER_KILL}, restart node3 (same ports and data) and wait until it hosts
- *       shards again; run {@link #LOAD_AFTER_RESTART} more, then stop the load and let every
- *       transfer in flight end;
+ *   <li>start the plan's load workers: each reads a source account's balance, orders a transfer
+ *       (one in ten to an account never opened, so that the saga compensates it; spaced to the
+ *       plan's rate, if it has one) and reads its status until it is final; a line of counters is
+ *       printed every second;
+ *   <li>with {@code kill}: after {@link LoadPlan#killAfter}, {@code kill -9} the last node by PID;
+ *       the load goes on, its clients retrying (same key, next node) until that node's shards
+ *       answer from their successors; at {@link LoadPlan#restartAfter}, restart it (same ports and
+ *       data), wait until it hosts shards again and run at least {@link #LOAD_AFTER_RESTART} more;
+ *   <li>at the end of the plan's duration, stop the load and let every transfer in flight end;
  *   <li>read every balance again, print the summary and {@code CLUSTER DEMO OK}, or fail.
  * </ol>
  *
@@ -79,15 +83,11 @@ import java.util.stream.Stream;
  */
 public final class BankClusterDemo {
 
-  static final int NODES = 3;
   static final int ACCOUNTS = 12;
   static final long OPENING_BALANCE = 1_000;
-  static final int WORKERS = 6;
   static final String UNOPENED_ACCOUNT = "acct-never-opened";
 
   static final Duration CLUSTER_START = Duration.ofSeconds(90);
-  static final Duration LOAD_BEFORE_KILL = Duration.ofSeconds(4);
-  static final Duration LOAD_AFTER_KILL = Duration.ofSeconds(12);
   static final Duration REJOIN = Duration.ofSeconds(40);
   static final Duration LOAD_AFTER_RESTART = Duration.ofSeconds(4);
   static final Duration TRANSFER_END = Duration.ofSeconds(30);
@@ -110,7 +110,10 @@ public final class BankClusterDemo {
   private final Path root;
   private final List<Integer> ports;
   private final List<Integer> httpPorts;
-  private final NodeProcess[] nodes = new NodeProcess[NODES];
+  private final LoadPlan plan;
+  private final int nodeCount;
+  private final NodeProcess[] nodes;
+  private final AtomicLong nextOrderNanos = new AtomicLong();
   private final List<Process> started = new CopyOnWriteArrayList<>();
   private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
       runnable -> {
@@ -159,19 +162,30 @@ public final class BankClusterDemo {
   private volatile long restartNanos;
   private volatile boolean loadRunning;
 
-  private BankClusterDemo(PrintStream out) throws IOException {
+  private BankClusterDemo(PrintStream out, LoadPlan plan) throws IOException {
     this.out = out;
+    this.plan = plan;
+    this.nodeCount = plan.nodes();
+    this.nodes = new NodeProcess[nodeCount];
     this.root = Files.createTempDirectory("baton-bank-cluster-");
-    List<Integer> free = freePorts(2 * NODES);
-    this.ports = free.subList(0, NODES);
-    this.httpPorts = free.subList(NODES, 2 * NODES);
+    List<Integer> free = freePorts(2 * nodeCount);
+    this.ports = free.subList(0, nodeCount);
+    this.httpPorts = free.subList(nodeCount, 2 * nodeCount);
   }
 
   /** Runs the demo, printing to {@code out}; throws if anything it checks does not hold. */
   public static void run(PrintStream out) throws ClusterDemoFailed {
+    run(out, LoadPlan.DEMO);
+  }
+
+  /**
+   * Runs {@code plan} ({@code bank-load}): its nodes, its load for its duration, and, if it says
+   * so, the kill and restart of the last node; then the same checks and summary as the demo.
+   */
+  public static void run(PrintStream out, LoadPlan plan) throws ClusterDemoFailed {
     BankClusterDemo demo;
     try {
-      demo = new BankClusterDemo(out);
+      demo = new BankClusterDemo(out, plan);
     } catch (IOException e) {
       throw new ClusterDemoFailed("cannot create the nodes' directory or pick free ports", e);
     }
@@ -202,14 +216,14 @@ public final class BankClusterDemo {
   }
 
   private void runSteps() throws ClusterDemoFailed, InterruptedException {
-    out.println("Starting " + NODES + " bank nodes on " + HOST + " (logs and data in " + root
+    out.println("Starting " + nodeCount + " bank nodes on " + HOST + " (logs and data in " + root
         + ")");
-    for (int i = 0; i < NODES; i++) {
+    for (int i = 0; i < nodeCount; i++) {
       nodes[i] = launch(i, List.of(address(0)));
     }
     for (NodeProcess node : nodes) {
-      if (!node.await(n -> n.members() == NODES && n.reported("HTTP "), CLUSTER_START)) {
-        throw new ClusterDemoFailed(node.name + " did not see " + NODES + " members Up and its"
+      if (!node.await(n -> n.members() == nodeCount && n.reported("HTTP "), CLUSTER_START)) {
+        throw new ClusterDemoFailed(node.name + " did not see " + nodeCount + " members Up and its"
             + " HTTP entry point listening within " + CLUSTER_START + " (members Up: "
             + node.members() + ", alive: " + node.process.isAlive() + ")");
       }
@@ -234,7 +248,9 @@ public final class BankClusterDemo {
 
     loadRunning = true;
     List<Thread> workers = new ArrayList<>();
-    for (int w = 0; w < WORKERS; w++) {
+    long loadStart = System.nanoTime();
+    nextOrderNanos.set(loadStart);
+    for (int w = 0; w < plan.workers(); w++) {
       int worker = w;
       Thread thread = new Thread(() -> work(routes, worker, ids), "bank-demo-worker-" + w);
       thread.setDaemon(true);
@@ -243,34 +259,16 @@ public final class BankClusterDemo {
     }
     ScheduledFuture<?> live =
         scheduler.scheduleAtFixedRate(() -> out.println(liveLine()), 1, 1, TimeUnit.SECONDS);
-    out.println("Load: " + WORKERS + " clients ordering transfers through all " + NODES
-        + " nodes");
-    Thread.sleep(LOAD_BEFORE_KILL.toMillis());
-
-    NodeProcess victim = nodes[NODES - 1];
-    out.println(">>> kill -9 " + victim.pid() + " (" + victim.name + ", hosting "
-        + victim.shards() + " shards)");
-    transfersBeforeKill = transferIds.get();
-    killNanos = System.nanoTime();
-    victim.kill9(Duration.ofSeconds(10));
-    if (victim.process.isAlive()) {
-      throw new ClusterDemoFailed(victim.name + " (pid " + victim.pid() + ") still runs after"
-          + " SIGKILL");
+    out.println("Load: " + plan.workers() + " clients ordering transfers through all "
+        + nodeCount + " nodes" + (plan.rate() == 0 ? "" : ", " + plan.rate() + " a second")
+        + ", for " + plan.duration().toSeconds() + " s");
+    if (plan.kill()) {
+      killAndRestart(loadStart);
     }
-    Thread.sleep(LOAD_AFTER_KILL.toMillis());
-
-    out.println(">>> restarting " + victim.name + " (same ports, same data directory)");
-    restartNanos = System.nanoTime();
-    NodeProcess again = launch(NODES - 1, List.of(address(0), address(1)));
-    nodes[NODES - 1] = again;
-    if (!again.await(n -> n.members() == NODES && n.shards() > 0, REJOIN)) {
-      throw new ClusterDemoFailed(again.name + " did not rejoin and take shards back within "
-          + REJOIN + " (members Up it sees: " + again.members() + ", shards: " + again.shards()
-          + ")");
+    long left = loadStart + plan.duration().toNanos() - System.nanoTime();
+    if (left > 0) {
+      Thread.sleep(left / 1_000_000);
     }
-    out.printf(">>> %s is back and hosts %d shards, %.1f s after its restart%n", again.name,
-        again.shards(), seconds(System.nanoTime() - restartNanos));
-    Thread.sleep(LOAD_AFTER_RESTART.toMillis());
 
     out.println(">>> stopping the load; letting the transfers in flight end");
     loadRunning = false;
@@ -287,6 +285,38 @@ public final class BankClusterDemo {
     summary(before, after, unopened);
   }
 
+  /** Kills the last node under load, restarts it and waits until it hosts shards again. */
+  private void killAndRestart(long loadStart) throws ClusterDemoFailed, InterruptedException {
+    Thread.sleep(Math.max(0, loadStart + plan.killAfter().toNanos() - System.nanoTime())
+        / 1_000_000);
+
+    NodeProcess victim = nodes[nodeCount - 1];
+    out.println(">>> kill -9 " + victim.pid() + " (" + victim.name + ", hosting "
+        + victim.shards() + " shards)");
+    transfersBeforeKill = transferIds.get();
+    killNanos = System.nanoTime();
+    victim.kill9(Duration.ofSeconds(10));
+    if (victim.process.isAlive()) {
+      throw new ClusterDemoFailed(victim.name + " (pid " + victim.pid() + ") still runs after"
+          + " SIGKILL");
+    }
+    Thread.sleep(Math.max(0, loadStart + plan.restartAfter().toNanos() - System.nanoTime())
+        / 1_000_000);
+
+    out.println(">>> restarting " + victim.name + " (same ports, same data directory)");
+    restartNanos = System.nanoTime();
+    NodeProcess again = launch(nodeCount - 1, List.of(address(0), address(1)));
+    nodes[nodeCount - 1] = again;
+    if (!again.await(n -> n.members() == nodeCount && n.shards() > 0, REJOIN)) {
+      throw new ClusterDemoFailed(again.name + " did not rejoin and take shards back within "
+          + REJOIN + " (members Up it sees: " + again.members() + ", shards: " + again.shards()
+          + ")");
+    }
+    out.printf(">>> %s is back and hosts %d shards, %.1f s after its restart%n", again.name,
+        again.shards(), seconds(System.nanoTime() - restartNanos));
+    Thread.sleep(LOAD_AFTER_RESTART.toMillis());
+  }
+
   private void summary(long before, long after, long unopened) throws ClusterDemoFailed {
     out.println();
     out.println("=== Summary");
@@ -295,6 +325,38 @@ public final class BankClusterDemo {
     out.printf("transfers: %d completed, %d compensated, %d refused, %d stuck, %d unfinished%n",
         count(Phase.COMPLETED), count(Phase.COMPENSATED), count(Phase.REFUSED),
         count(Phase.STUCK), transfersUnfinished.get());
+    if (plan.kill()) {
+      printTakeoverAndRejoin();
+    }
+    boolean conserved = before == after && unopened == 0;
+    out.printf("money: before %d, after %d%s: %s%n", before, after,
+        unopened == 0 ? "" : " (and " + unopened + " in an account never opened)",
+        conserved ? "conserved" : "NOT CONSERVED");
+    List<String> problems = new ArrayList<>();
+    if (!conserved) {
+      problems.add("the total of all balances changed from " + before + " to " + after
+          + (unopened == 0 ? "" : " and the unopened account holds " + unopened));
+    }
+    if (plan.kill() && answeredAfterKill.get() == 0) {
+      problems.add("no request succeeded between the kill and the restart: nothing took over");
+    }
+    if (count(Phase.STUCK) > 0 || transfersUnfinished.get() > 0) {
+      problems.add(count(Phase.STUCK) + " transfers stuck and " + transfersUnfinished.get()
+          + " unfinished");
+    }
+    long ended = count(Phase.COMPLETED) + count(Phase.COMPENSATED) + count(Phase.REFUSED);
+    if (ended >= 50 && (count(Phase.COMPLETED) == 0 || count(Phase.COMPENSATED) == 0)) {
+      problems.add("the load did not exercise both ends of the saga (completed "
+          + count(Phase.COMPLETED) + ", compensated " + count(Phase.COMPENSATED) + ")");
+    }
+    if (!problems.isEmpty()) {
+      throw new ClusterDemoFailed(String.join("; ", problems));
+    }
+    out.println(OK_LINE);
+  }
+
+  /** The takeover and rejoin lines of the summary (a plan that kills a node). */
+  private void printTakeoverAndRejoin() {
     long takeover = stalledEntitiesAnswered.values().stream().mapToLong(t -> t - killNanos)
         .max().orElse(-1);
     if (takeover < 0) {
@@ -310,36 +372,12 @@ public final class BankClusterDemo {
       out.println("  slowest request: " + slowestAfterKill.get());
     }
     out.printf("rejoin: after %s restarted, longest request %.2f s, longest transfer (order to"
-        + " final state) %.2f s%n", nodes[NODES - 1].name,
+        + " final state) %.2f s%n", nodes[nodeCount - 1].name,
         seconds(longestStallAfterRestartNanos.get()),
         seconds(longestTransferAfterRestartNanos.get()));
     if (!slowestAfterRestart.get().isEmpty()) {
       out.println("  slowest request: " + slowestAfterRestart.get());
     }
-    boolean conserved = before == after && unopened == 0;
-    out.printf("money: before %d, after %d%s: %s%n", before, after,
-        unopened == 0 ? "" : " (and " + unopened + " in an account never opened)",
-        conserved ? "conserved" : "NOT CONSERVED");
-    List<String> problems = new ArrayList<>();
-    if (!conserved) {
-      problems.add("the total of all balances changed from " + before + " to " + after
-          + (unopened == 0 ? "" : " and the unopened account holds " + unopened));
-    }
-    if (answeredAfterKill.get() == 0) {
-      problems.add("no request succeeded between the kill and the restart: nothing took over");
-    }
-    if (count(Phase.STUCK) > 0 || transfersUnfinished.get() > 0) {
-      problems.add(count(Phase.STUCK) + " transfers stuck and " + transfersUnfinished.get()
-          + " unfinished");
-    }
-    if (count(Phase.COMPLETED) == 0 || count(Phase.COMPENSATED) == 0) {
-      problems.add("the load did not exercise both ends of the saga (completed "
-          + count(Phase.COMPLETED) + ", compensated " + count(Phase.COMPENSATED) + ")");
-    }
-    if (!problems.isEmpty()) {
-      throw new ClusterDemoFailed(String.join("; ", problems));
-    }
-    out.println(OK_LINE);
   }
 
   // ------------------------------------------------------------------ the load
@@ -357,6 +395,9 @@ public final class BankClusterDemo {
         continue;
       }
       long amount = 1 + random.nextInt(150);
+      if (!pace()) {
+        return;
+      }
       request(accounts, from, UUID.randomUUID().toString(), new AccountOperation.Balance());
       String transferId = "t-" + transferIds.incrementAndGet();
       long orderedAt = System.nanoTime();
@@ -373,6 +414,27 @@ public final class BankClusterDemo {
             Math::max);
       }
     }
+  }
+
+  /**
+   * With a rate, waits for this worker's turn: orders are spaced 1/rate apart over all workers.
+   * Answers false if the load stopped meanwhile.
+   */
+  private boolean pace() {
+    if (plan.rate() == 0) {
+      return true;
+    }
+    long slot = nextOrderNanos.getAndAdd(1_000_000_000L / plan.rate());
+    long wait = slot - System.nanoTime();
+    if (wait > 0) {
+      try {
+        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return loadRunning;
   }
 
   /** Reads the transfer's status until it is final; counts it. */
