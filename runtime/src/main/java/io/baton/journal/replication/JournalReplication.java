@@ -45,9 +45,10 @@ import org.slf4j.LoggerFactory;
  * Brain Resolver to remove it, so no write is acknowledged by fewer replicas than promised.
  *
  * <h2>Fencing</h2>
- * Before an owner replays an entity it raises the entity's epoch on its whole replica set (strictly
- * above every epoch any of them holds) and tops its own copy up from the replica with the most
- * events. Every later write carries that epoch; a store refuses a write with a lower epoch, in the
+ * Before an owner replays an entity it raises the entity's epoch on every live member of the ring
+ * (strictly above every epoch any of them holds; its own replica set included) and tops its own
+ * copy up from the member with the most events. Every member, because the previous owner's replica
+ * set need not meet the new owner's once the ring has more than factor + 1 nodes. Every later write carries that epoch; a store refuses a write with a lower epoch, in the
  * same atomic step as the write. A node taken over while frozen or cut off wakes up with a stale
  * epoch: its successor, which took over, is in its replica set, so its next synchronous write is
  * refused there and never acknowledged. See {@code docs/decisions/0007-replication-and-fencing.md}.
@@ -366,9 +367,9 @@ public final class JournalReplication implements Extension {
   // ----------------------------------------------------------------------------- ownership
 
   /**
-   * Makes this node the owner of {@code persistenceId}: raises its epoch on the whole replica set
-   * strictly above what any of them holds, and copies to the local store any events a replica
-   * has that this node lacks. Completes with the new epoch, under which this node then writes.
+   * Makes this node the owner of {@code persistenceId}: raises its epoch on every live member
+   * (its replica set and the others) strictly above what any of them holds, and copies to the
+   * local store any events a member has that this node lacks. Completes with the new epoch, under which this node then writes.
    */
   public CompletionStage<Long> acquire(String persistenceId) {
     return acquire(persistenceId, 1);
@@ -419,7 +420,18 @@ public final class JournalReplication implements Extension {
   }
 
   private CompletionStage<Long> acquireOnce(String persistenceId, int attempt) {
-    List<Address> set = liveRing().replicaSet(ringView.self(), settings.factor());
+    // Every live member, not only this node's replica set: the entity's events are on its
+    // previous owner's replica set, which with more than factor + 1 nodes need not meet this
+    // node's (ring A B C D, factor 2: written on {A, B}, moved to C, whose set is {C, D}). Asking
+    // only {C, D} replayed nothing and lost the entity's history (the bank lost money with 4
+    // nodes). Raising the epoch everywhere also fences the previous owner wherever it writes.
+    Ring ring = liveRing();
+    List<Address> set = new ArrayList<>(ring.replicaSet(ringView.self(), settings.factor()));
+    for (Address node : ring.nodes()) {
+      if (!set.contains(node)) {
+        set.add(node);
+      }
+    }
     return queryAll(set, persistenceId).thenCompose(states -> {
       long next = 1;
       for (EpochState state : states) {
