@@ -151,6 +151,8 @@ public final class BankClusterDemo {
   private final AtomicLong answeredAfterKill = new AtomicLong();
   private final AtomicLong longestTransferAfterRestartNanos = new AtomicLong();
   private final AtomicLong takeoverNanos = new AtomicLong();
+  private final AtomicLong moneyInAccounts = new AtomicLong(-1);
+  private volatile long openingTotal;
   private final java.util.concurrent.atomic.AtomicReference<String> takeoverEntity =
       new java.util.concurrent.atomic.AtomicReference<>("");
   private final java.util.concurrent.atomic.AtomicReference<String> slowestAfterKill =
@@ -257,6 +259,10 @@ public final class BankClusterDemo {
       thread.start();
       workers.add(thread);
     }
+    openingTotal = before;
+    Thread auditor = new Thread(() -> audit(routes, ids), "bank-demo-auditor");
+    auditor.setDaemon(true);
+    auditor.start();
     ScheduledFuture<?> live =
         scheduler.scheduleAtFixedRate(() -> out.println(liveLine()), 1, 1, TimeUnit.SECONDS);
     out.println("Load: " + plan.workers() + " clients ordering transfers through all "
@@ -615,10 +621,56 @@ public final class BankClusterDemo {
   }
 
   private String liveLine() {
+    long kill = killNanos;
+    long takeover = stalledEntitiesAnswered.values().stream().mapToLong(t -> t - kill).max()
+        .orElse(-1);
+    long money = moneyInAccounts.get();
     return String.format("[%4.1fs] requests ok %d, failed %d, retried %d | transfers completed"
-        + " %d, compensated %d, refused %d | %s", seconds(System.nanoTime() - startNanos),
-        requestsOk.get(), requestsFailed.get(), requestsRetried.get(), count(Phase.COMPLETED),
-        count(Phase.COMPENSATED), count(Phase.REFUSED), describeNodes());
+        + " %d, compensated %d, refused %d | money in accounts %s of %d%s | %s",
+        seconds(System.nanoTime() - startNanos), requestsOk.get(), requestsFailed.get(),
+        requestsRetried.get(), count(Phase.COMPLETED), count(Phase.COMPENSATED),
+        count(Phase.REFUSED), money < 0 ? "?" : Long.toString(money), openingTotal,
+        kill == 0 || takeover < 0 ? "" : String.format(" | takeover %.2f s", seconds(takeover)),
+        describeNodes());
+  }
+
+  /**
+   * Reads the sum of all balances again and again while the load runs, for the live line (its
+   * own client, not counted in the requests). Transfers between their debit and their credit hold
+   * the difference to the opening total; the summary checks the total once they have all ended.
+   */
+  private void audit(List<URI> routes, List<String> ids) {
+    BatonClient<AccountOperation, AccountOutcome> client = accountsClient(routes, 0);
+    while (loadRunning) {
+      long total = 0;
+      for (String id : ids) {
+        try {
+          ClientResult<AccountOutcome> read = client.send(id, UUID.randomUUID().toString(),
+              new AccountOperation.Balance()).toCompletableFuture().get();
+          if (resultOf(read) instanceof AccountOutcome.Accepted accepted) {
+            total += accepted.balance();
+          } else {
+            total = -1;
+            break;
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        } catch (ExecutionException e) {
+          total = -1;
+          break;
+        }
+      }
+      if (total >= 0) {
+        moneyInAccounts.set(total);
+      }
+      try {
+        Thread.sleep(1000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
   }
 
   private String describeNodes() {
