@@ -271,6 +271,11 @@ public final class JournalReplication implements Extension {
    */
   CompletionStage<Void> replicateTo(
       Address target, List<EventRecord> events, Map<String, Long> epochs) {
+    if (left.contains(target)) {
+      // No link to a member that left (catch-up may still be sending it an entity's events):
+      // a batch in flight to the dead incarnation would hold the new one's first writes.
+      return CompletableFuture.failedFuture(new ReplicaLeftRing(target + " left the ring"));
+    }
     return link(target).submit(events, epochs).thenRun(
         () -> replicatedEvents.addAndGet(events.size()));
   }
