@@ -17,10 +17,13 @@ import java.util.Objects;
  * route (another node), so a retry does not wait on the node that just failed.
  *
  * @param deadline the overall time for all attempts; default 10 s
- * @param attemptTimeout how long one attempt waits for a reply; default 2 s
+ * @param attemptTimeout how long one attempt waits for a reply; default 1 s: a request lost with
+ *     a node that died, or dropped by a shard in handoff, is only found out by this timeout, so it
+ *     bounds how soon the request is retried on the entity's new owner (an entity on a LAN answers
+ *     in milliseconds, one that recovers in tens to hundreds)
  * @param minAttemptTimeout the shortest attempt worth starting; default 50 ms
  * @param initialBackoff the wait after the first failure; default 100 ms
- * @param maxBackoff the longest wait; default 2 s
+ * @param maxBackoff the longest wait; default 1 s
  * @param multiplier the growth of the wait per failure, at least 1; default 2
  * @param jitter the fraction of the wait taken off at random, 0 to 1; default 0.5
  * @param maxAttempts the most attempts, at least 1; default 100 (the deadline usually ends first)
@@ -56,8 +59,8 @@ public record RetryPolicy(
 
   /** The defaults listed in the class comment. */
   public static RetryPolicy defaults() {
-    return new RetryPolicy(Duration.ofSeconds(10), Duration.ofSeconds(2), Duration.ofMillis(50),
-        Duration.ofMillis(100), Duration.ofSeconds(2), 2.0, 0.5, 100, true);
+    return new RetryPolicy(Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofMillis(50),
+        Duration.ofMillis(100), Duration.ofSeconds(1), 2.0, 0.5, 100, true);
   }
 
   public RetryPolicy withDeadline(Duration value) {

@@ -93,10 +93,26 @@ public final class BatonNode implements AutoCloseable {
         com.typesafe.config.ConfigParseOptions.defaults().setOriginDescription("BatonNode defaults"));
     Config base = application.withFallback(defaults).withFallback(ConfigFactory.defaultReference());
     Config config = node.toPekkoConfig(base);
+    // Join only once the journal's replica endpoint listens. A node is a replica target as soon
+    // as it is Up; had it joined at start (seed nodes in the configuration), the first writes
+    // and ownership changes its peers send it while its store still opens went to an endpoint
+    // that did not exist yet, were lost, and held every write of those peers for the journal's
+    // ack-timeout (10 s measured in the bank demo when a killed node came back).
+    List<Address> seeds = new ArrayList<>();
+    for (String seed : config.getStringList("pekko.cluster.seed-nodes")) {
+      seeds.add(org.apache.pekko.actor.AddressFromURIString.parse(seed));
+    }
+    Config joinLater = ConfigFactory.parseMap(
+        Map.of("pekko.cluster.seed-nodes", List.of()), "BatonNode: joins after the journal")
+        .withFallback(config);
     ActorSystem<Void> system = ActorSystem.create(
-        guardian(ProcessDeathDetector.Settings.fromConfig(config)), node.clusterName(), config);
+        guardian(ProcessDeathDetector.Settings.fromConfig(joinLater)), node.clusterName(),
+        joinLater);
     JournalReplication.get(system);
     NodeDrain.get(system);
+    if (!seeds.isEmpty()) {
+      Cluster.get(system).manager().tell(new org.apache.pekko.cluster.typed.JoinSeedNodes(seeds));
+    }
     return new BatonNode(node, system);
   }
 

@@ -396,7 +396,8 @@ public record NodeConfig(
   private static void putShardingKeys(Config sharding, Map<String, Object> keys) {
     keys.put("pekko.cluster.sharding.remember-entities", "off");
     for (String key : List.of("rebalance-interval", "handoff-timeout", "retry-interval",
-        "shard-start-timeout", "coordinator-failure-backoff", "entity-restart-backoff")) {
+        "shard-start-timeout", "coordinator-failure-backoff", "entity-restart-backoff",
+        "updating-state-timeout", "waiting-for-state-timeout", "shard-failure-backoff")) {
       Duration value;
       try {
         value = sharding.getDuration(key);

@@ -103,6 +103,39 @@ class ReplicationTest {
     }
   }
 
+  /**
+   * With more nodes than factor + 1, an entity may move to a node whose replica set does not
+   * meet the one its events were written to: the new owner still recovers every acknowledged
+   * event (it asks every live member, not only its replica set).
+   */
+  @Test
+  void anEntityMovedOutsideItsReplicaSetRecoversEveryAcknowledgedEvent() {
+    try (InProcessCluster cluster = new InProcessCluster(dir, "")) {
+      List<Integer> nodes = List.of(cluster.start("a"), cluster.start("b"), cluster.start("c"),
+          cluster.start("d"));
+      cluster.awaitUp(4);
+      int writer = nodes.get(0);
+      List<org.apache.pekko.actor.Address> writtenTo =
+          new java.util.ArrayList<>(cluster.replication(writer).replicaTargets());
+      writtenTo.add(cluster.address(writer));
+      int mover = nodes.stream().filter(n -> !writtenTo.contains(cluster.address(n)))
+          .findFirst().orElseThrow();
+      assertFalse(cluster.replication(mover).replicaTargets().stream()
+          .anyMatch(writtenTo::contains), "the new owner's replica set meets the writer's");
+      var counter = cluster.kit(writer).spawn(Counter.create("acct-moved"));
+      TestProbe<Counter.State> probe = cluster.kit(writer).createTestProbe();
+      Counter.State acknowledged = null;
+      for (int i = 1; i <= 5; i++) {
+        acknowledged = increment(counter, probe, i);
+      }
+      cluster.kit(writer).stop(counter);
+      var moved = cluster.kit(mover).spawn(Counter.create("acct-moved"));
+      TestProbe<Counter.State> probeMoved = cluster.kit(mover).createTestProbe();
+      moved.tell(new Counter.Get(probeMoved.ref()));
+      assertEquals(acknowledged, probeMoved.receiveMessage(Duration.ofSeconds(20)));
+    }
+  }
+
   @Test
   void aReplicaThatMissedWritesIsCaughtUpAndEndsByteIdentical() {
     try (InProcessCluster cluster = new InProcessCluster(dir, "")) {

@@ -6,6 +6,7 @@ import io.baton.ops.UndrainCommand;
 import io.baton.samples.bank.cluster.BankClusterDemo;
 import io.baton.samples.bank.cluster.BankNode;
 import io.baton.samples.bank.cluster.ClusterDemoFailed;
+import io.baton.samples.bank.cluster.LoadPlan;
 import io.baton.samples.supervision.DemoStepFailed;
 import io.baton.samples.supervision.SupervisionDemo;
 import java.io.PrintStream;
@@ -33,6 +34,9 @@ public final class Main {
 
   /** Three node JVMs, transfers under load, one node killed with SIGKILL and restarted. */
   static final String BANK_CLUSTER = "bank-cluster";
+
+  /** N node JVMs under a load of transfers for a while, optionally killing one: {@link LoadPlan}. */
+  static final String BANK_LOAD = "bank-load";
 
   /** One node of the bank cluster, as {@link #BANK_CLUSTER} starts it; takes node flags. */
   public static final String BANK_NODE = "bank-node";
@@ -89,6 +93,17 @@ public final class Main {
         return EXIT_USAGE;
       }
     }
+    if (!args.isEmpty() && args.get(0).equals(BANK_LOAD)) {
+      LoadPlan plan;
+      try {
+        plan = LoadPlan.parse(args.subList(1, args.size()));
+      } catch (IllegalArgumentException e) {
+        err.println("bank-load: " + e.getMessage());
+        usage(err);
+        return EXIT_USAGE;
+      }
+      return runCluster(plan, out, err);
+    }
     if (args.size() > 1 || (args.size() == 1 && !args.get(0).equals(SUPERVISION_DEMO)
         && !args.get(0).equals(BANK_CLUSTER))) {
       err.println("unknown arguments " + args + ": expected no argument or one sample name");
@@ -96,17 +111,7 @@ public final class Main {
       return EXIT_USAGE;
     }
     if (args.size() == 1 && args.get(0).equals(BANK_CLUSTER)) {
-      try {
-        BankClusterDemo.run(out);
-        return EXIT_OK;
-      } catch (ClusterDemoFailed e) {
-        out.flush();
-        err.println("CLUSTER DEMO FAILED: " + e.getMessage());
-        if (e.getCause() != null) {
-          err.println("  caused by: " + e.getCause());
-        }
-        return EXIT_SAMPLE_FAILED;
-      }
+      return runCluster(LoadPlan.DEMO, out, err);
     }
     try {
       SupervisionDemo.run(out);
@@ -121,6 +126,20 @@ public final class Main {
     }
   }
 
+  private static int runCluster(LoadPlan plan, PrintStream out, PrintStream err) {
+    try {
+      BankClusterDemo.run(out, plan);
+      return EXIT_OK;
+    } catch (ClusterDemoFailed e) {
+      out.flush();
+      err.println("CLUSTER DEMO FAILED: " + e.getMessage());
+      if (e.getCause() != null) {
+        err.println("  caused by: " + e.getCause());
+      }
+      return EXIT_SAMPLE_FAILED;
+    }
+  }
+
   private static void usage(PrintStream to) {
     to.println("usage: java -jar baton-samples-all.jar [sample]");
     to.println("samples:");
@@ -128,6 +147,9 @@ public final class Main {
         + " escalates and stops in order");
     to.println("  " + BANK_CLUSTER + "      three bank nodes under a load of transfers; one is"
         + " killed with kill -9 and restarted; no money is created or destroyed");
+    to.println("  " + BANK_LOAD + " [--nodes=N] [--duration=D] [--rate=R] [--kill]  N bank nodes"
+        + " (default 3) under R transfers a second (default 0: as fast as they go) for D (default"
+        + " 60s); --kill kills the last node with kill -9 and restarts it");
     to.println("  " + BANK_NODE + " <flags>  one node of that cluster (--cluster-name, --name,"
         + " --host, --port, --seed, --data-dir, --http-port)");
     to.println("operator commands (for a node started with -Dbaton.ops.enabled=on):");

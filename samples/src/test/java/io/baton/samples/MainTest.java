@@ -90,4 +90,15 @@ class MainTest {
       assertTrue(out.toString(UTF_8).contains("  " + command + " "), command);
     }
   }
+
+  /** bank-load refuses a bad flag before it starts anything, naming the flag. */
+  @Test
+  void bankLoadWithABadFlagExitsWithUsageStatus() {
+    assertEquals(Main.EXIT_USAGE, run(Main.BANK_LOAD, "--nodes=two"));
+    assertTrue(err.toString(UTF_8).contains("--nodes=two is not a whole number"));
+    assertEquals(Main.EXIT_USAGE, run(Main.BANK_LOAD, "--nodes=2", "--kill"));
+    assertTrue(err.toString(UTF_8).contains("--kill needs at least 3 nodes"));
+    assertEquals(Main.EXIT_USAGE, run(Main.BANK_LOAD, "--speed=3"));
+    assertTrue(err.toString(UTF_8).contains("unknown flag --speed=3"));
+  }
 }

@@ -23,6 +23,9 @@ import org.apache.pekko.actor.Address;
  */
 final class ReplicaLink {
 
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(ReplicaLink.class);
+
   /** One write waiting for the replica. */
   private record Pending(
       List<EventRecord> events, Map<String, Long> epochs, CompletableFuture<Void> done) {}
@@ -34,6 +37,8 @@ final class ReplicaLink {
   private long queuedEvents;
   private long inFlightEvents;
   private boolean inFlight;
+  private List<Pending> inFlightBatch = List.of();
+  private boolean abandoned;
 
   /** A batch as it goes out: the events of every write in it, and each entity's epoch. */
   record Batch(List<EventRecord> events, Map<String, Long> epochs) {}
@@ -43,6 +48,10 @@ final class ReplicaLink {
     this.target = target;
     this.maxBatchBytes = maxBatchBytes;
     this.send = send;
+  }
+
+  private synchronized boolean isAbandoned() {
+    return abandoned;
   }
 
   /** Events handed to this link and not yet confirmed by the replica: the replication lag. */
@@ -55,6 +64,10 @@ final class ReplicaLink {
     Pending pending = new Pending(events, epochs, new CompletableFuture<>());
     List<Pending> batch;
     synchronized (this) {
+      if (abandoned) {
+        pending.done().completeExceptionally(new ReplicaLeftRing(target + " left the ring"));
+        return pending.done();
+      }
       queued.add(pending);
       queuedEvents += events.size();
       if (inFlight) {
@@ -91,7 +104,27 @@ final class ReplicaLink {
     queuedEvents -= events;
     inFlightEvents = events;
     inFlight = true;
+    inFlightBatch = batch;
     return batch;
+  }
+
+  /**
+   * The target left the ring: every write waiting for it, queued or in flight, fails at once with
+   * {@link ReplicaLeftRing} (its sender sends it to the new targets), and so does every later
+   * submit. A late answer to the batch in flight changes nothing.
+   */
+  void abandon() {
+    List<Pending> waiting = new ArrayList<>();
+    synchronized (this) {
+      abandoned = true;
+      waiting.addAll(inFlightBatch);
+      waiting.addAll(queued);
+      queued = new ArrayList<>();
+      queuedEvents = 0;
+    }
+    for (Pending pending : waiting) {
+      pending.done().completeExceptionally(new ReplicaLeftRing(target + " left the ring"));
+    }
   }
 
   private void dispatch(List<Pending> batch) {
@@ -109,7 +142,12 @@ final class ReplicaLink {
     } catch (RuntimeException e) {
       reply = CompletableFuture.failedFuture(e);
     }
+    long sentAt = System.nanoTime();
     reply.whenComplete((answer, failure) -> {
+      if (failure != null && !isAbandoned()) {
+        LOG.warn("Replica {} did not confirm a batch of {} events after {} ms: {}", target,
+            events.size(), (System.nanoTime() - sentAt) / 1_000_000, failure.toString());
+      }
       for (Pending pending : batch) {
         complete(pending, answer, failure);
       }
@@ -117,7 +155,8 @@ final class ReplicaLink {
       synchronized (this) {
         inFlightEvents = 0;
         inFlight = false;
-        if (queued.isEmpty()) {
+        inFlightBatch = List.of();
+        if (queued.isEmpty() || abandoned) {
           return;
         }
         next = takeBatch();

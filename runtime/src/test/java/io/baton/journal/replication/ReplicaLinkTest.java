@@ -93,4 +93,23 @@ class ReplicaLinkTest {
     replies.get(1).complete(ok(Map.of()));
     assertEquals(1, sent.get(2).events().size());
   }
+
+  /** A replica that left the ring holds no write for the ack timeout: waiting writes fail at once. */
+  @Test
+  void anAbandonedLinkFailsTheWritesInFlightAndQueuedAtOnceAndLaterOnes() {
+    var inFlight = link.submit(events("a", 1, 1), Map.of("a", 1L));
+    var queued = link.submit(events("a", 2, 2), Map.of("a", 1L));
+    assertFalse(inFlight.isDone());
+    link.abandon();
+    ExecutionException first = org.junit.jupiter.api.Assertions.assertThrows(
+        ExecutionException.class, inFlight::get);
+    assertInstanceOf(ReplicaLeftRing.class, first.getCause());
+    ExecutionException second = org.junit.jupiter.api.Assertions.assertThrows(
+        ExecutionException.class, queued::get);
+    assertInstanceOf(ReplicaLeftRing.class, second.getCause());
+    var later = link.submit(events("a", 3, 3), Map.of("a", 1L));
+    assertTrue(later.isCompletedExceptionally());
+    replies.get(0).complete(ok(Map.of()));
+    assertEquals(1, sent.size(), "nothing more is sent to a replica that left");
+  }
 }

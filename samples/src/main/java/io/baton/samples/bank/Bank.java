@@ -9,6 +9,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
+import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 
@@ -27,8 +29,7 @@ public final class Bank {
   public static void register(BatonNode node) {
     BatonClient<AccountOperation, AccountOutcome> accounts = accountsClient(node.system());
     node.register(Account.TYPE_KEY, ctx -> Account.create(ctx.getEntityId()));
-    node.register(Transfer.TYPE_KEY, ctx -> Transfer.create(ctx.getEntityId(), accounts,
-        Clock.systemUTC(), STEP_RETRY_DELAY));
+    node.register(transferEntity(node.system(), accounts));
     node.exposeOverHttp(Account.TYPE_KEY, AccountOperation.class, Account.Execute::new);
     node.exposeOverHttp(Transfer.TYPE_KEY, TransferOperation.class, Transfer.Execute::new);
   }
@@ -41,8 +42,25 @@ public final class Bank {
       BatonClient<AccountOperation, AccountOutcome> accounts) {
     ClusterSharding sharding = ClusterSharding.get(system);
     sharding.init(Entity.of(Account.TYPE_KEY, ctx -> Account.create(ctx.getEntityId())));
-    sharding.init(Entity.of(Transfer.TYPE_KEY, ctx -> Transfer.create(ctx.getEntityId(),
-        accounts, Clock.systemUTC(), STEP_RETRY_DELAY)));
+    sharding.init(transferEntity(system, accounts));
+  }
+
+  /**
+   * The transfer type, with remember-entities on and stored in the journal: the sweeper of
+   * unfinished transfers. A transfer is on its shard's list from its first message until it
+   * passivates once it has nothing left to drive ({@link Transfer#REST_AFTER} after it became
+   * final); when a node dies, each of its shards starts on another node, reads its list from the
+   * replicated journal and starts every transfer on it, which recovers and drives its saga to a
+   * final state without any client asking. Accounts do not need it: they only react.
+   */
+  public static Entity<Transfer.Command, ShardingEnvelope<Transfer.Command>> transferEntity(
+      ActorSystem<?> system, BatonClient<AccountOperation, AccountOutcome> accounts) {
+    return Entity.of(Transfer.TYPE_KEY, ctx -> Transfer.create(ctx.getEntityId(), accounts,
+            Clock.systemUTC(), STEP_RETRY_DELAY, ctx.getShard()))
+        .withSettings(ClusterShardingSettings.create(system)
+            .withRememberEntities(true)
+            .withRememberEntitiesStoreMode(
+                ClusterShardingSettings.rememberEntitiesStoreModeEventSourced()));
   }
 
   /** The client a node's transfers use: Cluster Sharding from that node, Baton's retries. */

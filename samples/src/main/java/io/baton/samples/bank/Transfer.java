@@ -13,6 +13,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
@@ -40,7 +41,8 @@ import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
  * persisted as an event that moves to the next phase, whose step then starts; an unknown one (no
  * answer before the client's deadline) is retried after {@code retryDelay}, with the same key. The
  * step is (re)started after every recovery too, so a transfer whose entity crashed resumes where
- * its events left it, when its next message (an order retried, a status read) wakes it. An
+ * its events left it as soon as it starts again: in a node, its shard remembers it until it is
+ * final ({@link Bank#transferEntity}), so the shard's new owner starts it unasked. An
  * outcome for a phase the transfer has left is ignored: a step may be in flight twice (after a
  * recovery and a retry), and the account answers both with the same recorded outcome.
  *
@@ -66,6 +68,9 @@ public final class Transfer
 
   /** Retry the step of {@code phase}, if the transfer is still in it; sent to itself. */
   record Resume(Phase phase) implements Command {}
+
+  /** Leave memory if there is nothing to drive (final or never ordered); sent to itself. */
+  record Rest() implements Command {}
 
   public sealed interface Event extends ClusterSerializable {}
 
@@ -104,15 +109,21 @@ public final class Transfer
   private final BatonClient<AccountOperation, AccountOutcome> accounts;
   private final Clock clock;
   private final Duration retryDelay;
+  private final ActorRef<ClusterSharding.ShardCommand> shard;
+
+  /** How long a transfer with nothing to drive stays in memory before it passivates. */
+  static final Duration REST_AFTER = Duration.ofSeconds(2);
 
   private Transfer(String transferId, ActorContext<Command> context,
-      BatonClient<AccountOperation, AccountOutcome> accounts, Clock clock, Duration retryDelay) {
+      BatonClient<AccountOperation, AccountOutcome> accounts, Clock clock, Duration retryDelay,
+      ActorRef<ClusterSharding.ShardCommand> shard) {
     super(PersistenceId.of(TYPE_KEY.name(), transferId));
     this.transferId = transferId;
     this.context = context;
     this.accounts = accounts;
     this.clock = clock;
     this.retryDelay = retryDelay;
+    this.shard = shard;
   }
 
   /**
@@ -123,7 +134,21 @@ public final class Transfer
   public static Behavior<Command> create(String transferId,
       BatonClient<AccountOperation, AccountOutcome> accounts, Clock clock, Duration retryDelay) {
     return Behaviors.setup(context ->
-        new Transfer(transferId, context, accounts, clock, retryDelay));
+        new Transfer(transferId, context, accounts, clock, retryDelay, null));
+  }
+
+  /**
+   * As {@link #create(String, BatonClient, Clock, Duration)}, for a sharded type that remembers
+   * its entities ({@link Bank#transferEntity}): a transfer with nothing left to drive (final, or
+   * never ordered) asks {@code shard} to passivate it {@link #REST_AFTER} later, which takes it off
+   * the shard's list of remembered entities. Every transfer on that list is started again when
+   * its shard starts on another node after a crash, and resumes its saga there, unasked.
+   */
+  public static Behavior<Command> create(String transferId,
+      BatonClient<AccountOperation, AccountOutcome> accounts, Clock clock, Duration retryDelay,
+      ActorRef<ClusterSharding.ShardCommand> shard) {
+    return Behaviors.setup(context ->
+        new Transfer(transferId, context, accounts, clock, retryDelay, shard));
   }
 
   /** The key of one step of a transfer: the same in every attempt and every run of the saga. */
@@ -145,6 +170,12 @@ public final class Transfer
         .onCommand(Resume.class, (state, resume) -> state.phase() == resume.phase()
             ? Effect().none().thenRun(this::drive) : Effect().none())
         .onCommand(Stop.class, (state, stop) -> Effect().stop())
+        .onCommand(Rest.class, (state, rest) -> {
+          if (shard != null && (state.phase() == Phase.NEW || state.phase().isFinal())) {
+            shard.tell(new ClusterSharding.Passivate<>(context.getSelf()));
+          }
+          return Effect().none();
+        })
         .build();
   }
 
@@ -219,7 +250,13 @@ public final class Transfer
           new AccountOperation.Deposit(state.amount()));
       case REFUNDING -> step(state, state.from(), "refund",
           new AccountOperation.Deposit(state.amount()));
-      default -> { }
+      default -> {
+        // NEW or final: nothing to drive. Rest is checked again when it arrives, as an order may
+        // have come in meanwhile.
+        if (shard != null) {
+          context.scheduleOnce(REST_AFTER, context.getSelf(), new Rest());
+        }
+      }
     }
   }
 

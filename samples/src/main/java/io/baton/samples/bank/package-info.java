@@ -43,9 +43,10 @@
  * final, and in between differs only by the amounts of transfers in {@code CREDITING} or {@code
  * REFUNDING} (money in flight, owned by the saga).
  *
- * <p>A crashed transfer resumes when its next message arrives (a retried order, a status read):
- * remember-entities is off in Baton (fast takeover), so nothing wakes it otherwise. A production
- * bank would add a sweeper that reads unfinished transfers; see docs/guide/bank-sample.md.
+ * <p>A crashed transfer resumes without anyone asking: the transfer type remembers its entities
+ * in the replicated journal ({@link io.baton.samples.bank.Bank#transferEntity}) until they are
+ * final, so when its node dies the shard's new owner starts every unfinished transfer, which
+ * recovers and sends its current step again (see docs/guide/bank-sample.md, "The sweeper").
  *
  * <p>{@link io.baton.samples.bank.Bank#register} registers both types on a {@code BatonNode} and
  * exposes them over HTTP: {@code POST /entities/account/{id}} with {@code {"op":"deposit",

@@ -38,24 +38,28 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 /**
- * The bank on a real cluster, {@code java -jar baton-samples-all.jar bank-cluster}: three {@link
- * BankNode} JVMs on 127.0.0.1 started from the same jar, a steady load of transfers sent through
+ * The bank on a real cluster, {@code java -jar baton-samples-all.jar bank-cluster} (or {@code
+ * bank-load <flags>}, which {@code samples/run-cluster.sh} runs): {@link BankNode}
+ * JVMs on 127.0.0.1 started from the same jar, a steady load of transfers sent through
  * {@link BatonClient} over {@link HttpTransport} (every node a route, every request under an
  * idempotency key), one node killed with SIGKILL under that load and restarted, and a check that
  * the sum of all balances did not change.
  *
  * <h2>Steps</h2>
+ * What runs is a {@link LoadPlan}: {@link LoadPlan#DEMO} for {@code bank-cluster}, the flags of
+ * {@code bank-load} ({@code --nodes}, {@code --duration}, {@code --rate}, {@code --kill}).
  * <ol>
- *   <li>start the three nodes (node1 seeds the cluster) and wait until each sees three members Up;
+ *   <li>start the plan's nodes (node1 seeds the cluster) and wait until each sees all members Up;
  *   <li>open {@link #ACCOUNTS} accounts with {@link #OPENING_BALANCE} each, and read the total;
- *   <li>start {@link #WORKERS} load workers: each reads a source account's balance, orders a
- *       transfer (one in ten to an account never opened, so that the saga compensates it) and reads
- *       its status until it is final; a line of counters is printed every second;
- *   <li>after {@link #LOAD_BEFORE_KILL}, {@code kill -9} node3 by PID; the load goes on, its
- *       clients retrying (same key, next node) until node3's shards answer from their successors;
- *   <li>after {@link #LOAD_AFTER_KILL}, restart node3 (same ports and data) and wait until it hosts
- *       shards again; run {@link #LOAD_AFTER_RESTART} more, then stop the load and let every
- *       transfer in flight end;
+ *   <li>start the plan's load workers: each reads a source account's balance, orders a transfer
+ *       (one in ten to an account never opened, so that the saga compensates it; spaced to the
+ *       plan's rate, if it has one) and reads its status until it is final; a line of counters is
+ *       printed every second;
+ *   <li>with {@code kill}: after {@link LoadPlan#killAfter}, {@code kill -9} the last node by PID;
+ *       the load goes on, its clients retrying (same key, next node) until that node's shards
+ *       answer from their successors; at {@link LoadPlan#restartAfter}, restart it (same ports and
+ *       data), wait until it hosts shards again and run at least {@link #LOAD_AFTER_RESTART} more;
+ *   <li>at the end of the plan's duration, stop the load and let every transfer in flight end;
  *   <li>read every balance again, print the summary and {@code CLUSTER DEMO OK}, or fail.
  * </ol>
  *
@@ -79,15 +83,11 @@ import java.util.stream.Stream;
  */
 public final class BankClusterDemo {
 
-  static final int NODES = 3;
   static final int ACCOUNTS = 12;
   static final long OPENING_BALANCE = 1_000;
-  static final int WORKERS = 6;
   static final String UNOPENED_ACCOUNT = "acct-never-opened";
 
   static final Duration CLUSTER_START = Duration.ofSeconds(90);
-  static final Duration LOAD_BEFORE_KILL = Duration.ofSeconds(4);
-  static final Duration LOAD_AFTER_KILL = Duration.ofSeconds(12);
   static final Duration REJOIN = Duration.ofSeconds(40);
   static final Duration LOAD_AFTER_RESTART = Duration.ofSeconds(4);
   static final Duration TRANSFER_END = Duration.ofSeconds(30);
@@ -97,16 +97,23 @@ public final class BankClusterDemo {
 
   private static final String HOST = "127.0.0.1";
   private static final String CLUSTER_NAME = "bank";
+  /**
+   * The defaults (an attempt waits 1 s: a request lost with the dead node is retried on the new
+   * owner after that), a longer deadline so that no request of the demo fails outright, and short
+   * backoff: a retry through another node costs nothing.
+   */
   private static final RetryPolicy POLICY = RetryPolicy.defaults()
       .withDeadline(Duration.ofSeconds(20))
-      .withAttemptTimeout(Duration.ofMillis(1500))
       .withBackoff(Duration.ofMillis(50), Duration.ofMillis(500), 2.0);
 
   private final PrintStream out;
   private final Path root;
   private final List<Integer> ports;
   private final List<Integer> httpPorts;
-  private final NodeProcess[] nodes = new NodeProcess[NODES];
+  private final LoadPlan plan;
+  private final int nodeCount;
+  private final NodeProcess[] nodes;
+  private final AtomicLong nextOrderNanos = new AtomicLong();
   private final List<Process> started = new CopyOnWriteArrayList<>();
   private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
       runnable -> {
@@ -142,23 +149,45 @@ public final class BankClusterDemo {
   private final AtomicLong longestStallNanos = new AtomicLong();
   private final AtomicLong longestStallAfterRestartNanos = new AtomicLong();
   private final AtomicLong answeredAfterKill = new AtomicLong();
+  private final AtomicLong longestTransferAfterRestartNanos = new AtomicLong();
+  private final AtomicLong takeoverNanos = new AtomicLong();
+  private final AtomicLong moneyInAccounts = new AtomicLong(-1);
+  private volatile long openingTotal;
+  private final java.util.concurrent.atomic.AtomicReference<String> takeoverEntity =
+      new java.util.concurrent.atomic.AtomicReference<>("");
+  private final java.util.concurrent.atomic.AtomicReference<String> slowestAfterKill =
+      new java.util.concurrent.atomic.AtomicReference<>("");
+  private final java.util.concurrent.atomic.AtomicReference<String> slowestAfterRestart =
+      new java.util.concurrent.atomic.AtomicReference<>("");
+  private volatile long transfersBeforeKill = Long.MAX_VALUE;
   private volatile long killNanos;
   private volatile long restartNanos;
   private volatile boolean loadRunning;
 
-  private BankClusterDemo(PrintStream out) throws IOException {
+  private BankClusterDemo(PrintStream out, LoadPlan plan) throws IOException {
     this.out = out;
+    this.plan = plan;
+    this.nodeCount = plan.nodes();
+    this.nodes = new NodeProcess[nodeCount];
     this.root = Files.createTempDirectory("baton-bank-cluster-");
-    List<Integer> free = freePorts(2 * NODES);
-    this.ports = free.subList(0, NODES);
-    this.httpPorts = free.subList(NODES, 2 * NODES);
+    List<Integer> free = freePorts(2 * nodeCount);
+    this.ports = free.subList(0, nodeCount);
+    this.httpPorts = free.subList(nodeCount, 2 * nodeCount);
   }
 
   /** Runs the demo, printing to {@code out}; throws if anything it checks does not hold. */
   public static void run(PrintStream out) throws ClusterDemoFailed {
+    run(out, LoadPlan.DEMO);
+  }
+
+  /**
+   * Runs {@code plan} ({@code bank-load}): its nodes, its load for its duration, and, if it says
+   * so, the kill and restart of the last node; then the same checks and summary as the demo.
+   */
+  public static void run(PrintStream out, LoadPlan plan) throws ClusterDemoFailed {
     BankClusterDemo demo;
     try {
-      demo = new BankClusterDemo(out);
+      demo = new BankClusterDemo(out, plan);
     } catch (IOException e) {
       throw new ClusterDemoFailed("cannot create the nodes' directory or pick free ports", e);
     }
@@ -189,14 +218,14 @@ public final class BankClusterDemo {
   }
 
   private void runSteps() throws ClusterDemoFailed, InterruptedException {
-    out.println("Starting " + NODES + " bank nodes on " + HOST + " (logs and data in " + root
+    out.println("Starting " + nodeCount + " bank nodes on " + HOST + " (logs and data in " + root
         + ")");
-    for (int i = 0; i < NODES; i++) {
+    for (int i = 0; i < nodeCount; i++) {
       nodes[i] = launch(i, List.of(address(0)));
     }
     for (NodeProcess node : nodes) {
-      if (!node.await(n -> n.members() == NODES && n.reported("HTTP "), CLUSTER_START)) {
-        throw new ClusterDemoFailed(node.name + " did not see " + NODES + " members Up and its"
+      if (!node.await(n -> n.members() == nodeCount && n.reported("HTTP "), CLUSTER_START)) {
+        throw new ClusterDemoFailed(node.name + " did not see " + nodeCount + " members Up and its"
             + " HTTP entry point listening within " + CLUSTER_START + " (members Up: "
             + node.members() + ", alive: " + node.process.isAlive() + ")");
       }
@@ -221,42 +250,31 @@ public final class BankClusterDemo {
 
     loadRunning = true;
     List<Thread> workers = new ArrayList<>();
-    for (int w = 0; w < WORKERS; w++) {
+    long loadStart = System.nanoTime();
+    nextOrderNanos.set(loadStart);
+    for (int w = 0; w < plan.workers(); w++) {
       int worker = w;
       Thread thread = new Thread(() -> work(routes, worker, ids), "bank-demo-worker-" + w);
       thread.setDaemon(true);
       thread.start();
       workers.add(thread);
     }
+    openingTotal = before;
+    Thread auditor = new Thread(() -> audit(routes, ids), "bank-demo-auditor");
+    auditor.setDaemon(true);
+    auditor.start();
     ScheduledFuture<?> live =
         scheduler.scheduleAtFixedRate(() -> out.println(liveLine()), 1, 1, TimeUnit.SECONDS);
-    out.println("Load: " + WORKERS + " clients ordering transfers through all " + NODES
-        + " nodes");
-    Thread.sleep(LOAD_BEFORE_KILL.toMillis());
-
-    NodeProcess victim = nodes[NODES - 1];
-    out.println(">>> kill -9 " + victim.pid() + " (" + victim.name + ", hosting "
-        + victim.shards() + " shards)");
-    killNanos = System.nanoTime();
-    victim.kill9(Duration.ofSeconds(10));
-    if (victim.process.isAlive()) {
-      throw new ClusterDemoFailed(victim.name + " (pid " + victim.pid() + ") still runs after"
-          + " SIGKILL");
+    out.println("Load: " + plan.workers() + " clients ordering transfers through all "
+        + nodeCount + " nodes" + (plan.rate() == 0 ? "" : ", " + plan.rate() + " a second")
+        + ", for " + plan.duration().toSeconds() + " s");
+    if (plan.kill()) {
+      killAndRestart(loadStart);
     }
-    Thread.sleep(LOAD_AFTER_KILL.toMillis());
-
-    out.println(">>> restarting " + victim.name + " (same ports, same data directory)");
-    restartNanos = System.nanoTime();
-    NodeProcess again = launch(NODES - 1, List.of(address(0), address(1)));
-    nodes[NODES - 1] = again;
-    if (!again.await(n -> n.members() == NODES && n.shards() > 0, REJOIN)) {
-      throw new ClusterDemoFailed(again.name + " did not rejoin and take shards back within "
-          + REJOIN + " (members Up it sees: " + again.members() + ", shards: " + again.shards()
-          + ")");
+    long left = loadStart + plan.duration().toNanos() - System.nanoTime();
+    if (left > 0) {
+      Thread.sleep(left / 1_000_000);
     }
-    out.printf(">>> %s is back and hosts %d shards, %.1f s after its restart%n", again.name,
-        again.shards(), seconds(System.nanoTime() - restartNanos));
-    Thread.sleep(LOAD_AFTER_RESTART.toMillis());
 
     out.println(">>> stopping the load; letting the transfers in flight end");
     loadRunning = false;
@@ -273,6 +291,38 @@ public final class BankClusterDemo {
     summary(before, after, unopened);
   }
 
+  /** Kills the last node under load, restarts it and waits until it hosts shards again. */
+  private void killAndRestart(long loadStart) throws ClusterDemoFailed, InterruptedException {
+    Thread.sleep(Math.max(0, loadStart + plan.killAfter().toNanos() - System.nanoTime())
+        / 1_000_000);
+
+    NodeProcess victim = nodes[nodeCount - 1];
+    out.println(">>> kill -9 " + victim.pid() + " (" + victim.name + ", hosting "
+        + victim.shards() + " shards)");
+    transfersBeforeKill = transferIds.get();
+    killNanos = System.nanoTime();
+    victim.kill9(Duration.ofSeconds(10));
+    if (victim.process.isAlive()) {
+      throw new ClusterDemoFailed(victim.name + " (pid " + victim.pid() + ") still runs after"
+          + " SIGKILL");
+    }
+    Thread.sleep(Math.max(0, loadStart + plan.restartAfter().toNanos() - System.nanoTime())
+        / 1_000_000);
+
+    out.println(">>> restarting " + victim.name + " (same ports, same data directory)");
+    restartNanos = System.nanoTime();
+    NodeProcess again = launch(nodeCount - 1, List.of(address(0), address(1)));
+    nodes[nodeCount - 1] = again;
+    if (!again.await(n -> n.members() == nodeCount && n.shards() > 0, REJOIN)) {
+      throw new ClusterDemoFailed(again.name + " did not rejoin and take shards back within "
+          + REJOIN + " (members Up it sees: " + again.members() + ", shards: " + again.shards()
+          + ")");
+    }
+    out.printf(">>> %s is back and hosts %d shards, %.1f s after its restart%n", again.name,
+        again.shards(), seconds(System.nanoTime() - restartNanos));
+    Thread.sleep(LOAD_AFTER_RESTART.toMillis());
+  }
+
   private void summary(long before, long after, long unopened) throws ClusterDemoFailed {
     out.println();
     out.println("=== Summary");
@@ -281,18 +331,9 @@ public final class BankClusterDemo {
     out.printf("transfers: %d completed, %d compensated, %d refused, %d stuck, %d unfinished%n",
         count(Phase.COMPLETED), count(Phase.COMPENSATED), count(Phase.REFUSED),
         count(Phase.STUCK), transfersUnfinished.get());
-    long takeover = stalledEntitiesAnswered.values().stream().mapToLong(t -> t - killNanos)
-        .max().orElse(-1);
-    if (takeover < 0) {
-      out.printf("takeover: no request stalled after the kill (longest retried request %.2f s)%n",
-          seconds(longestStallNanos.get()));
-    } else {
-      out.printf("takeover: %.2f s from kill -9 to the first successful request of the last of"
-          + " %d entities that lived on the dead node; longest stall %.2f s%n", seconds(takeover),
-          stalledEntitiesAnswered.size(), seconds(longestStallNanos.get()));
+    if (plan.kill()) {
+      printTakeoverAndRejoin();
     }
-    out.printf("rejoin: longest stall of a request after %s restarted: %.2f s%n",
-        nodes[NODES - 1].name, seconds(longestStallAfterRestartNanos.get()));
     boolean conserved = before == after && unopened == 0;
     out.printf("money: before %d, after %d%s: %s%n", before, after,
         unopened == 0 ? "" : " (and " + unopened + " in an account never opened)",
@@ -302,14 +343,15 @@ public final class BankClusterDemo {
       problems.add("the total of all balances changed from " + before + " to " + after
           + (unopened == 0 ? "" : " and the unopened account holds " + unopened));
     }
-    if (answeredAfterKill.get() == 0) {
+    if (plan.kill() && answeredAfterKill.get() == 0) {
       problems.add("no request succeeded between the kill and the restart: nothing took over");
     }
     if (count(Phase.STUCK) > 0 || transfersUnfinished.get() > 0) {
       problems.add(count(Phase.STUCK) + " transfers stuck and " + transfersUnfinished.get()
           + " unfinished");
     }
-    if (count(Phase.COMPLETED) == 0 || count(Phase.COMPENSATED) == 0) {
+    long ended = count(Phase.COMPLETED) + count(Phase.COMPENSATED) + count(Phase.REFUSED);
+    if (ended >= 50 && (count(Phase.COMPLETED) == 0 || count(Phase.COMPENSATED) == 0)) {
       problems.add("the load did not exercise both ends of the saga (completed "
           + count(Phase.COMPLETED) + ", compensated " + count(Phase.COMPENSATED) + ")");
     }
@@ -317,6 +359,31 @@ public final class BankClusterDemo {
       throw new ClusterDemoFailed(String.join("; ", problems));
     }
     out.println(OK_LINE);
+  }
+
+  /** The takeover and rejoin lines of the summary (a plan that kills a node). */
+  private void printTakeoverAndRejoin() {
+    long takeover = stalledEntitiesAnswered.values().stream().mapToLong(t -> t - killNanos)
+        .max().orElse(-1);
+    if (takeover < 0) {
+      out.printf("takeover: no request stalled after the kill (longest retried request %.2f s)%n",
+          seconds(longestStallNanos.get()));
+    } else {
+      out.printf("takeover: %.2f s from kill -9 to the first successful request of the last of"
+          + " %d entities that lived on the dead node; longest stall %.2f s%n", seconds(takeover),
+          stalledEntitiesAnswered.size(), seconds(longestStallNanos.get()));
+      out.println("  last to answer: " + takeoverEntity.get());
+    }
+    if (!slowestAfterKill.get().isEmpty()) {
+      out.println("  slowest request: " + slowestAfterKill.get());
+    }
+    out.printf("rejoin: after %s restarted, longest request %.2f s, longest transfer (order to"
+        + " final state) %.2f s%n", nodes[nodeCount - 1].name,
+        seconds(longestStallAfterRestartNanos.get()),
+        seconds(longestTransferAfterRestartNanos.get()));
+    if (!slowestAfterRestart.get().isEmpty()) {
+      out.println("  slowest request: " + slowestAfterRestart.get());
+    }
   }
 
   // ------------------------------------------------------------------ the load
@@ -334,8 +401,12 @@ public final class BankClusterDemo {
         continue;
       }
       long amount = 1 + random.nextInt(150);
+      if (!pace()) {
+        return;
+      }
       request(accounts, from, UUID.randomUUID().toString(), new AccountOperation.Balance());
       String transferId = "t-" + transferIds.incrementAndGet();
+      long orderedAt = System.nanoTime();
       ClientResult<TransferStatus> ordered = request(transfersClient, transferId,
           "order-" + transferId, new TransferOperation.Order(from, to, amount));
       if (ordered instanceof ClientResult.Answered<TransferStatus> answered
@@ -343,7 +414,33 @@ public final class BankClusterDemo {
         continue; // not ordered: nothing moves
       }
       awaitFinal(transfersClient, transferId, resultOf(ordered) != null);
+      long restart = restartNanos;
+      if (restart != 0 && orderedAt >= restart) {
+        longestTransferAfterRestartNanos.accumulateAndGet(System.nanoTime() - orderedAt,
+            Math::max);
+      }
     }
+  }
+
+  /**
+   * With a rate, waits for this worker's turn: orders are spaced 1/rate apart over all workers.
+   * Answers false if the load stopped meanwhile.
+   */
+  private boolean pace() {
+    if (plan.rate() == 0) {
+      return true;
+    }
+    long slot = nextOrderNanos.getAndAdd(1_000_000_000L / plan.rate());
+    long wait = slot - System.nanoTime();
+    if (wait > 0) {
+      try {
+        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return loadRunning;
   }
 
   /** Reads the transfer's status until it is final; counts it. */
@@ -398,17 +495,57 @@ public final class BankClusterDemo {
     long restart = restartNanos;
     if (kill != 0 && end > kill && answered
         && result.attempts().stream().anyMatch(BankClusterDemo::stalled)) {
-      if (restart == 0 || start < restart) {
-        stalledEntitiesAnswered.putIfAbsent(entityId, end);
-        longestStallNanos.accumulateAndGet(end - start, Math::max);
-      } else {
-        longestStallAfterRestartNanos.accumulateAndGet(end - start, Math::max);
+      if ((restart == 0 || start < restart) && existedBeforeKill(entityId)) {
+        if (stalledEntitiesAnswered.putIfAbsent(entityId, end) == null
+            && end - kill >= takeoverNanos.get()) {
+          takeoverNanos.set(end - kill);
+          takeoverEntity.set(trace(payload, entityId, start - kill, end - start, result));
+        }
       }
+      if (restart == 0 || start < restart) {
+        if (longestStallNanos.getAndAccumulate(end - start, Math::max) < end - start) {
+          slowestAfterKill.set(trace(payload, entityId, start - kill, end - start, result));
+        }
+      }
+    }
+    if (restart != 0 && start >= restart
+        && longestStallAfterRestartNanos.getAndAccumulate(end - start, Math::max) < end - start) {
+      // After the restart every request counts: a slow one is a stall of the move back,
+      // whether or not one of its attempts timed out.
+      slowestAfterRestart.set(trace(payload, entityId, start - restart, end - start, result));
     }
     if (kill != 0 && restart == 0 && answered) {
       answeredAfterKill.incrementAndGet();
     }
     return result;
+  }
+
+  /**
+   * Whether the entity may have lived on the killed node: every account, and the transfers
+   * ordered before the kill. A transfer ordered later was placed on a live node from the start;
+   * a stall of its requests (a shard moving between live nodes) is no takeover.
+   */
+  private boolean existedBeforeKill(String entityId) {
+    if (!entityId.startsWith("t-")) {
+      return true;
+    }
+    return Long.parseLong(entityId.substring(2)) <= transfersBeforeKill;
+  }
+
+  /** One request's attempts, for the summary: where the time of the slowest request went. */
+  private static String trace(Object payload, String entityId, long startedAfter, long took,
+      ClientResult<?> result) {
+    StringBuilder line = new StringBuilder(String.format("%s/%s %s, started %+.2f s, took %.2f s:",
+        payload instanceof AccountOperation ? "account" : "transfer", entityId,
+        payload.getClass().getSimpleName(), seconds(startedAfter), seconds(took)));
+    for (Attempt attempt : result.attempts()) {
+      String detail = attempt.detail();
+      line.append(String.format(" #%d route %d at %.2f s %s after %.2f s%s;", attempt.number(),
+          attempt.route(), attempt.startedAfter().toNanos() / 1e9, attempt.outcome(),
+          attempt.took().toNanos() / 1e9, attempt.outcome() == Attempt.Outcome.REPLIED ? ""
+              : " (" + detail.substring(0, Math.min(80, detail.length())) + ")"));
+    }
+    return line.toString();
   }
 
   /** Whether the attempt got no answer from the entity (as opposed to no connection). */
@@ -484,10 +621,56 @@ public final class BankClusterDemo {
   }
 
   private String liveLine() {
+    long kill = killNanos;
+    long takeover = stalledEntitiesAnswered.values().stream().mapToLong(t -> t - kill).max()
+        .orElse(-1);
+    long money = moneyInAccounts.get();
     return String.format("[%4.1fs] requests ok %d, failed %d, retried %d | transfers completed"
-        + " %d, compensated %d, refused %d | %s", seconds(System.nanoTime() - startNanos),
-        requestsOk.get(), requestsFailed.get(), requestsRetried.get(), count(Phase.COMPLETED),
-        count(Phase.COMPENSATED), count(Phase.REFUSED), describeNodes());
+        + " %d, compensated %d, refused %d | money in accounts %s of %d%s | %s",
+        seconds(System.nanoTime() - startNanos), requestsOk.get(), requestsFailed.get(),
+        requestsRetried.get(), count(Phase.COMPLETED), count(Phase.COMPENSATED),
+        count(Phase.REFUSED), money < 0 ? "?" : Long.toString(money), openingTotal,
+        kill == 0 || takeover < 0 ? "" : String.format(" | takeover %.2f s", seconds(takeover)),
+        describeNodes());
+  }
+
+  /**
+   * Reads the sum of all balances again and again while the load runs, for the live line (its
+   * own client, not counted in the requests). Transfers between their debit and their credit hold
+   * the difference to the opening total; the summary checks the total once they have all ended.
+   */
+  private void audit(List<URI> routes, List<String> ids) {
+    BatonClient<AccountOperation, AccountOutcome> client = accountsClient(routes, 0);
+    while (loadRunning) {
+      long total = 0;
+      for (String id : ids) {
+        try {
+          ClientResult<AccountOutcome> read = client.send(id, UUID.randomUUID().toString(),
+              new AccountOperation.Balance()).toCompletableFuture().get();
+          if (resultOf(read) instanceof AccountOutcome.Accepted accepted) {
+            total += accepted.balance();
+          } else {
+            total = -1;
+            break;
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        } catch (ExecutionException e) {
+          total = -1;
+          break;
+        }
+      }
+      if (total >= 0) {
+        moneyInAccounts.set(total);
+      }
+      try {
+        Thread.sleep(1000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
   }
 
   private String describeNodes() {
