@@ -79,25 +79,31 @@ public final class ClusterReport {
         + " it had answered a request again, from a surviving node; median and maximum over the"
         + " runs. *Per-counter recovery*: the same per counter, median over the counters of a"
         + " run, then median over the runs. *Failed*: requests the client gave up on (its"
-        + " deadline passed) or got an error for. *Lost*: acknowledged increments missing from"
+        + " deadline passed) or got an error for, from the warm-up (every counter had answered"
+        + " once) to the end of the load; *failed at start*: before that, while the fresh"
+        + " cluster allocated its shards. *Lost*: acknowledged increments missing from"
         + " the counters read at the end (must be 0). *Applied without ack*: increments counted"
         + " but never acknowledged to the caller (requests given up on that were applied after"
         + " all, or, without idempotency, retries applied twice).\n");
 
     out.append("\n| Target | Run | Start-up | Counters on killed node | Takeover"
-        + " | Per-counter median | Requests | Requests/s | Failed (after kill) | Retried"
-        + " | Longest request | Lost | Applied without ack |\n");
-    out.append("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
+        + " | Per-counter median | Requests | Requests/s | Failed | of which after the kill"
+        + " / on other counters | Retried | Longest request | Lost | Applied without ack"
+        + " | Failed at start |\n");
+    out.append("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
     for (ClusterResults.Target target : results.values()) {
       for (ClusterResults.Run run : target.runs()) {
         out.append(String.format(Locale.ROOT,
-            "| %s | %d | %.1f s | %d of %d | %s | %s | %,d | %.0f | %d (%d) | %d | %s | %d | %d |%n",
+            "| %s | %d | %.1f s | %d of %d | %s | %s | %,d | %.0f | %d | %d / %d | %d | %s | %d"
+                + " | %d | %d |%n",
             target.label(), run.run(), run.startupSeconds(), run.affected(), run.entities(),
             run.complete() ? seconds(run.takeoverMillis())
                 : "> " + seconds(target.parameters().maxWaitMillis()),
             seconds(run.entityMedianMillis()), run.requests(), run.requestsPerSecond(),
-            run.failed(), run.failedAfterKill(), run.retried(),
-            seconds(run.longestRequestMillis()), run.lost(), run.appliedWithoutAck()));
+            run.failed(), run.failedAfterKill(),
+            run.failures().stream().filter(f -> !f.onKilledNode()).count(), run.retried(),
+            seconds(run.longestRequestMillis()), run.lost(), run.appliedWithoutAck(),
+            run.failedAtStart()));
       }
     }
     return out.toString();

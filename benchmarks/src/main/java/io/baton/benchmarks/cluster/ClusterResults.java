@@ -18,7 +18,9 @@ final class ClusterResults {
       long tailMillis, long maxWaitMillis, String victim, String heap) {}
 
   /**
-   * One run on a fresh cluster.
+   * One run on a fresh cluster. The request figures count the requests that ended once every
+   * counter had answered (from the start of the warm-up to the end of the load); those that failed
+   * earlier, while the fresh cluster allocated its shards, are counted apart.
    *
    * @param startupSeconds from starting the JVMs until every node saw all members Up and listened
    * @param affected counters that lived on the killed node (by their last answer before the kill)
@@ -26,22 +28,31 @@ final class ClusterResults {
    * @param takeoverMillis from the kill to the recovery of the last affected counter; -1 unless
    *     complete
    * @param entityMedianMillis median over the affected counters of their recovery time
-   * @param requests increments issued in the run (creation, warm-up, takeover, tail)
-   * @param failed increments the client gave up on (or got an error for)
+   * @param requests increments that ended from the warm-up on
+   * @param failed of those, the ones the client gave up on (or got an error for)
    * @param failedAfterKill of those, the ones that ended after the kill
-   * @param retried increments that took more than one attempt
+   * @param retried of the requests, the ones that took more than one attempt
    * @param longestRequestMillis the longest time one successful increment took the caller
-   * @param acknowledged increments answered
+   * @param failedAtStart increments that failed before every counter had answered once
+   * @param acknowledged increments answered, over the whole run
    * @param finalTotal the sum of all counters read at the end
    * @param lost acknowledged increments missing from the counters at the end (must be 0)
    * @param appliedWithoutAck increments counted but never acknowledged: requests the client gave up
    *     on that were applied after all, and, without idempotency, retries applied twice
    * @param unread counters whose final read failed (their figures are left out)
-   * @param requestsPerSecond increments issued per second, over the whole load
+   * @param requestsPerSecond increments per second from the warm-up to the end of the load
+   * @param failures every failed request counted in {@code failed}, by when it ended
    */
   record Run(int run, String victim, double startupSeconds, int entities, int affected,
       boolean complete, double takeoverMillis, double entityMedianMillis, long requests,
       long failed, long failedAfterKill, long retried, double longestRequestMillis,
-      long acknowledged, long finalTotal, long lost, long appliedWithoutAck, int unread,
-      double requestsPerSecond) {}
+      long failedAtStart, long acknowledged, long finalTotal, long lost, long appliedWithoutAck,
+      int unread, double requestsPerSecond, List<Failure> failures) {}
+
+  /**
+   * A request the client gave up on, times from the kill (negative: before it).
+   *
+   * @param onKilledNode whether its counter lived on the killed node
+   */
+  record Failure(int entity, boolean onKilledNode, long startMillis, long endMillis) {}
 }

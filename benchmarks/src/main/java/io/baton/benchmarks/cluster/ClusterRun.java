@@ -30,6 +30,7 @@ final class ClusterRun {
   private static final Duration START = Duration.ofSeconds(120);
   private static final Duration CREATE = Duration.ofSeconds(60);
   private static final Duration DRAIN = Duration.ofSeconds(20);
+  private static final Duration READ = Duration.ofSeconds(60);
 
   private final ClusterSettings settings;
   private final int number;
@@ -91,6 +92,7 @@ final class ClusterRun {
         scheduler);
     load.start();
     awaitEveryCounterAnswered(load);
+    long steady = System.nanoTime();
     Thread.sleep(settings.warmUp().toMillis());
 
     NodeJvm victim = nodes.get(settings.victim() - 1);
@@ -109,7 +111,7 @@ final class ClusterRun {
     takeover = TakeoverTimeline.of(answers, victim.name, kill, dead);
 
     Map<Integer, Long> finalCounts = readAll(client, ids, settings.victim() - 1);
-    return summarize(answers, takeover, finalCounts, kill, startup, load.seconds(), victim.name);
+    return summarize(answers, takeover, finalCounts, steady, kill, startup, victim.name);
   }
 
   private void awaitEveryCounterAnswered(SteadyLoad load) throws InterruptedException {
@@ -148,56 +150,83 @@ final class ClusterRun {
     return result;
   }
 
-  /** The count of every counter, read through a surviving node; absent where the read failed. */
-  private Map<Integer, Long> readAll(CounterClient client, List<String> ids, int deadNode) {
-    List<CompletableFuture<Answer>> reads = new ArrayList<>();
-    for (int i = 0; i < ids.size(); i++) {
-      int entry = (deadNode + 1 + i % (ClusterBenchmark.NODES - 1)) % ClusterBenchmark.NODES;
-      reads.add(client.read(i, ids.get(i), entry).toCompletableFuture());
-    }
+  /**
+   * The count of every counter, read through the surviving nodes; a read that fails is tried again
+   * (this is the consistency check, not the availability measurement) until {@link #READ}, after
+   * which the counter is left out.
+   */
+  private Map<Integer, Long> readAll(CounterClient client, List<String> ids, int deadNode)
+      throws InterruptedException {
     Map<Integer, Long> counts = new HashMap<>();
-    for (CompletableFuture<Answer> read : reads) {
-      Answer answer = read.join();
-      if (answer.ok()) {
-        counts.put(answer.entity(), answer.count());
+    long deadline = System.nanoTime() + READ.toNanos();
+    for (int round = 0; counts.size() < ids.size() && System.nanoTime() < deadline; round++) {
+      if (round > 0) {
+        Thread.sleep(500);
+      }
+      List<CompletableFuture<Answer>> reads = new ArrayList<>();
+      for (int i = 0; i < ids.size(); i++) {
+        if (!counts.containsKey(i)) {
+          int entry = (deadNode + 1 + (i + round) % (ClusterBenchmark.NODES - 1))
+              % ClusterBenchmark.NODES;
+          reads.add(client.read(i, ids.get(i), entry).toCompletableFuture());
+        }
+      }
+      for (CompletableFuture<Answer> read : reads) {
+        Answer answer = read.join();
+        if (answer.ok()) {
+          counts.put(answer.entity(), answer.count());
+        }
       }
     }
     return counts;
   }
 
   private ClusterResults.Run summarize(List<Answer> answers, TakeoverTimeline.Result takeover,
-      Map<Integer, Long> finalCounts, long kill, double startup, double loadSeconds,
-      String victim) {
-    long failed = 0;
-    long failedAfterKill = 0;
+      Map<Integer, Long> finalCounts, long steady, long kill, double startup, String victim) {
+    long requests = 0;
+    long failedAtStart = 0;
     long retried = 0;
     long longest = 0;
+    long lastEnd = steady;
+    List<ClusterResults.Failure> failures = new ArrayList<>();
     Map<Integer, Long> acked = new HashMap<>();
     Map<Integer, Long> highestAckedCount = new HashMap<>();
     for (Answer answer : answers) {
+      if (answer.ok()) {
+        acked.merge(answer.entity(), 1L, Long::sum);
+        highestAckedCount.merge(answer.entity(), answer.count(), Math::max);
+      }
+      if (answer.endNanos() < steady) {
+        failedAtStart += answer.ok() ? 0 : 1;
+        continue;
+      }
+      requests++;
+      lastEnd = Math.max(lastEnd, answer.endNanos());
       if (answer.retried()) {
         retried++;
       }
-      if (!answer.ok()) {
-        failed++;
-        if (answer.endNanos() >= kill) {
-          failedAfterKill++;
-        }
-        continue;
+      if (answer.ok()) {
+        longest = Math.max(longest, answer.endNanos() - answer.startNanos());
+      } else {
+        failures.add(new ClusterResults.Failure(answer.entity(),
+            takeover.affected().contains(answer.entity()),
+            Math.round((answer.startNanos() - kill) / 1e6),
+            Math.round((answer.endNanos() - kill) / 1e6)));
       }
-      longest = Math.max(longest, answer.endNanos() - answer.startNanos());
-      acked.merge(answer.entity(), 1L, Long::sum);
-      highestAckedCount.merge(answer.entity(), answer.count(), Math::max);
     }
+    failures.sort(java.util.Comparator.comparingLong(ClusterResults.Failure::endMillis));
+    long failedAfterKill = failures.stream().filter(f -> f.endMillis() >= 0).count();
     long lost = 0;
     long withoutAck = 0;
     long total = 0;
+    long acknowledged = 0;
     for (int i = 0; i < settings.entities(); i++) {
+      long ackedHere = acked.getOrDefault(i, 0L);
+      acknowledged += ackedHere;
       Long count = finalCounts.get(i);
       if (count == null) {
         continue;
       }
-      long ackedHere = acked.getOrDefault(i, 0L);
       long needed = Math.max(ackedHere, highestAckedCount.getOrDefault(i, 0L));
       total += count;
       lost += Math.max(0, needed - count);
@@ -208,15 +237,16 @@ final class ClusterRun {
         : recoveries.get((recoveries.size() + 1) / 2 - 1) / 1e6;
     ClusterResults.Run run = new ClusterResults.Run(number, victim, startup,
         settings.entities(), takeover.affected().size(), takeover.complete(),
-        takeover.takeoverNanos() / 1e6, entityMedian, answers.size(), failed, failedAfterKill,
-        retried, longest / 1e6, answers.size() - failed, total, lost, withoutAck,
-        settings.entities() - finalCounts.size(), answers.size() / loadSeconds);
+        takeover.takeoverNanos() / 1e6, entityMedian, requests, failures.size(),
+        failedAfterKill, retried, longest / 1e6, failedAtStart, acknowledged, total, lost,
+        withoutAck, settings.entities() - finalCounts.size(),
+        requests / Math.max(1e-3, (lastEnd - steady) / 1e9), failures);
     log("takeover %s, per counter median %.0f ms; %d requests (%.0f/s), %d failed (%d after the"
-            + " kill), %d retried; %d acknowledged, counters total %d: %d lost, %d applied"
-            + " without ack%s",
+            + " kill), %d retried; %d failed while starting; %d acknowledged, counters total %d:"
+            + " %d lost, %d applied without ack%s",
         run.complete() ? String.format("%.0f ms", run.takeoverMillis()) : "INCOMPLETE",
-        entityMedian, run.requests(), run.requestsPerSecond(), failed, failedAfterKill, retried,
-        run.acknowledged(), total, lost, withoutAck,
+        entityMedian, requests, run.requestsPerSecond(), failures.size(), failedAfterKill,
+        retried, failedAtStart, acknowledged, total, lost, withoutAck,
         run.unread() == 0 ? "" : "; " + run.unread() + " counters could not be read");
     return run;
   }
