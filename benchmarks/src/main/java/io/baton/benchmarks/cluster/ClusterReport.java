@@ -49,11 +49,11 @@ public final class ClusterReport {
     ClusterResults.Target baseline = results.get(ClusterTarget.PEKKO_DEFAULT);
     out.append("| Target | Runs | Takeover median | Takeover max | Per-counter recovery, median"
         + " | Failed requests (max per run) | Retried requests | Lost acknowledged increments"
-        + " | Applied without ack |");
+        + " | Applied without ack | Request p50 / p99 before the kill |");
     if (baseline != null) {
       out.append(" Median / pekko-default | Max / pekko-default |");
     }
-    out.append("\n|---|--:|--:|--:|--:|--:|--:|--:|--:|");
+    out.append("\n|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
     if (baseline != null) {
       out.append("--:|--:|");
     }
@@ -68,7 +68,9 @@ public final class ClusterReport {
           .append(max(runs, ClusterResults.Run::failed)).append(") | ")
           .append(sum(runs, ClusterResults.Run::retried)).append(" | ")
           .append(sum(runs, ClusterResults.Run::lost)).append(" | ")
-          .append(sum(runs, ClusterResults.Run::appliedWithoutAck)).append(" |");
+          .append(sum(runs, ClusterResults.Run::appliedWithoutAck)).append(" | ")
+          .append(millis(Stats.median(values(runs, ClusterResults.Run::p50Millis)))).append(" / ")
+          .append(millis(Stats.median(values(runs, ClusterResults.Run::p99Millis)))).append(" |");
       if (baseline != null) {
         out.append(' ').append(ratio(target, baseline, Stats::median)).append(" | ")
             .append(ratio(target, baseline, Stats::max)).append(" |");
@@ -84,23 +86,24 @@ public final class ClusterReport {
         + " cluster allocated its shards. *Lost*: acknowledged increments missing from"
         + " the counters read at the end (must be 0). *Applied without ack*: increments counted"
         + " but never acknowledged to the caller (requests given up on that were applied after"
-        + " all, or, without idempotency, retries applied twice).\n");
+        + " all, or, without idempotency, retries applied twice). *Request p50 / p99*: time of a"
+        + " successful increment from the warm-up to the kill, median over the runs.\n");
 
     out.append("\n| Target | Run | Start-up | Counters on killed node | Takeover"
-        + " | Per-counter median | Requests | Requests/s | Failed | of which after the kill"
-        + " / on other counters | Retried | Longest request | Lost | Applied without ack"
-        + " | Failed at start |\n");
-    out.append("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
+        + " | Per-counter median | Requests | Requests/s | p50 / p99 before the kill | Failed"
+        + " | of which after the kill / on other counters | Retried | Longest request | Lost"
+        + " | Applied without ack | Failed at start |\n");
+    out.append("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
     for (ClusterResults.Target target : results.values()) {
       for (ClusterResults.Run run : target.runs()) {
         out.append(String.format(Locale.ROOT,
-            "| %s | %d | %.1f s | %d of %d | %s | %s | %,d | %.0f | %d | %d / %d | %d | %s | %d"
-                + " | %d | %d |%n",
+            "| %s | %d | %.1f s | %d of %d | %s | %s | %,d | %.0f | %s / %s | %d | %d / %d | %d"
+                + " | %s | %d | %d | %d |%n",
             target.label(), run.run(), run.startupSeconds(), run.affected(), run.entities(),
             run.complete() ? seconds(run.takeoverMillis())
                 : "> " + seconds(target.parameters().maxWaitMillis()),
             seconds(run.entityMedianMillis()), run.requests(), run.requestsPerSecond(),
-            run.failed(), run.failedAfterKill(),
+            millis(run.p50Millis()), millis(run.p99Millis()), run.failed(), run.failedAfterKill(),
             run.failures().stream().filter(f -> !f.onKilledNode()).count(), run.retried(),
             seconds(run.longestRequestMillis()), run.lost(), run.appliedWithoutAck(),
             run.failedAtStart()));
@@ -152,6 +155,13 @@ public final class ClusterReport {
   private static long max(List<ClusterResults.Run> runs,
       java.util.function.ToLongFunction<ClusterResults.Run> value) {
     return runs.stream().mapToLong(value).max().orElse(0);
+  }
+
+  private static String millis(double millis) {
+    if (Double.isNaN(millis) || millis < 0) {
+      return "n/a";
+    }
+    return String.format(Locale.ROOT, "%.0f ms", millis);
   }
 
   private static String seconds(double millis) {

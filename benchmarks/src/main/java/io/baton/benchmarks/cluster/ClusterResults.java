@@ -41,13 +41,16 @@ final class ClusterResults {
    *     on that were applied after all, and, without idempotency, retries applied twice
    * @param unread counters whose final read failed (their figures are left out)
    * @param requestsPerSecond increments per second from the warm-up to the end of the load
+   * @param p50Millis median time of a successful increment between the warm-up and the kill
+   * @param p99Millis its 99th percentile (nearest rank)
    * @param failures every failed request counted in {@code failed}, by when it ended
    */
   record Run(int run, String victim, double startupSeconds, int entities, int affected,
       boolean complete, double takeoverMillis, double entityMedianMillis, long requests,
       long failed, long failedAfterKill, long retried, double longestRequestMillis,
       long failedAtStart, long acknowledged, long finalTotal, long lost, long appliedWithoutAck,
-      int unread, double requestsPerSecond, List<Failure> failures) {}
+      int unread, double requestsPerSecond, double p50Millis, double p99Millis,
+      List<Failure> failures) {}
 
   /**
    * A request the client gave up on, times from the kill (negative: before it).

@@ -189,6 +189,7 @@ final class ClusterRun {
     long longest = 0;
     long lastEnd = steady;
     List<ClusterResults.Failure> failures = new ArrayList<>();
+    List<Long> latencies = new ArrayList<>();
     Map<Integer, Long> acked = new HashMap<>();
     Map<Integer, Long> highestAckedCount = new HashMap<>();
     for (Answer answer : answers) {
@@ -207,6 +208,9 @@ final class ClusterRun {
       }
       if (answer.ok()) {
         longest = Math.max(longest, answer.endNanos() - answer.startNanos());
+        if (answer.endNanos() < kill) {
+          latencies.add(answer.endNanos() - answer.startNanos());
+        }
       } else {
         failures.add(new ClusterResults.Failure(answer.entity(),
             takeover.affected().contains(answer.entity()),
@@ -232,6 +236,9 @@ final class ClusterRun {
       lost += Math.max(0, needed - count);
       withoutAck += Math.max(0, count - ackedHere);
     }
+    latencies.sort(null);
+    double p50 = latencies.isEmpty() ? -1 : nearestRank(latencies, 50) / 1e6;
+    double p99 = latencies.isEmpty() ? -1 : nearestRank(latencies, 99) / 1e6;
     List<Long> recoveries = takeover.sortedRecoveries();
     double entityMedian = recoveries.isEmpty() ? -1
         : recoveries.get((recoveries.size() + 1) / 2 - 1) / 1e6;
@@ -240,7 +247,8 @@ final class ClusterRun {
         takeover.takeoverNanos() / 1e6, entityMedian, requests, failures.size(),
         failedAfterKill, retried, longest / 1e6, failedAtStart, acknowledged, total, lost,
         withoutAck, settings.entities() - finalCounts.size(),
-        requests / Math.max(1e-3, (lastEnd - steady) / 1e9), failures);
+        requests / Math.max(1e-3, (lastEnd - steady) / 1e9), p50, p99, failures);
+    log("latency before the kill p50 %.0f ms, p99 %.0f ms", p50, p99);
     log("takeover %s, per counter median %.0f ms; %d requests (%.0f/s), %d failed (%d after the"
             + " kill), %d retried; %d failed while starting; %d acknowledged, counters total %d:"
             + " %d lost, %d applied without ack%s",
@@ -249,6 +257,12 @@ final class ClusterRun {
         retried, failedAtStart, acknowledged, total, lost, withoutAck,
         run.unread() == 0 ? "" : "; " + run.unread() + " counters could not be read");
     return run;
+  }
+
+  /** The nearest-rank {@code p}-th percentile of sorted values. */
+  private static long nearestRank(List<Long> sorted, int p) {
+    int rank = (int) Math.ceil(p / 100.0 * sorted.size());
+    return sorted.get(Math.max(rank, 1) - 1);
   }
 
   private List<String> command(int index, List<Integer> ports) {

@@ -17,7 +17,9 @@ import java.util.Set;
  *     incremented every {@code entities / rate} seconds, or as soon as its previous request ended
  *     if that took longer
  * @param warmUp how long the load runs before the kill, after every counter answered (default 5 s)
- * @param tail how long the load goes on after the last affected counter recovered (default 2 s)
+ * @param tail how long the load goes on after the last affected counter recovered (default 12 s:
+ *     longer than the clients' 10 s deadline, so that what the kill did to the other counters, a
+ *     request stuck since the kill, shows in the failures)
  * @param maxWait how long after the kill the run waits for the recovery at most (default 120 s)
  * @param victim which node is killed, 1-3 (default 3; node 1 is the first seed, the oldest node,
  *     and so hosts the shard coordinator)
@@ -72,7 +74,7 @@ record ClusterSettings(ClusterTarget target, int runs, int entities, double rate
         Integer.parseInt(options.getOrDefault("entities", "60")),
         Double.parseDouble(options.getOrDefault("rate", "200")),
         Duration.ofMillis(Long.parseLong(options.getOrDefault("warm-up", "5000"))),
-        Duration.ofMillis(Long.parseLong(options.getOrDefault("tail", "2000"))),
+        Duration.ofMillis(Long.parseLong(options.getOrDefault("tail", "12000"))),
         Duration.ofMillis(Long.parseLong(options.getOrDefault("max-wait", "120000"))),
         Integer.parseInt(options.getOrDefault("victim", "3")),
         options.getOrDefault("heap", "512m"),
