@@ -50,94 +50,33 @@ if [[ ! -f "$jar" ]] || [[ -n "$(find "$root/pom.xml" "$root/supervision" "$root
     "$root/benchmarks" \( -path '*/target' -o -path '*/results' -o -path '*/data' \) -prune \
     -o -type f -newer "$jar" -print -quit)" ]]; then
   echo "building $jar ..."
-  (cd "$root" && mvn -B -q install -DskipTests)
+  (cd "$root" && mvn -B -q -pl benchmarks -am package -DskipTests)
 fi
 
 # --- PostgreSQL ---------------------------------------------------------------------------------
 
-if ! compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; then
-  echo "installing PostgreSQL (apt-get) ..."
-  apt-get update -q
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql
-fi
-pg_bin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
+# shellcheck source=postgres.sh
+source "$here/postgres.sh"
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/baton-journal-bench.XXXXXX")"
-chmod 711 "$work"  # the postgres user must reach its directory inside
-pg_dir="$work/pg"
-pg_started=""
 java_pid=""
-
-# Whether a process runs (a zombie does not: where PID 1 does not reap orphans, an exited
-# postmaster stays a zombie, which kill -0 still finds).
-running() {
-  local state
-  state="$(ps -o stat= -p "$1" 2>/dev/null)" || return 1
-  [[ -n "$state" && "$state" != Z* ]]
-}
 
 cleanup() {
   local status=$?
   set +e
-  if [[ -n "$java_pid" ]] && running "$java_pid"; then
+  if [[ -n "$java_pid" ]] && process_running "$java_pid"; then
     kill "$java_pid"
     wait "$java_pid" 2>/dev/null
   fi
-  if [[ -n "$pg_started" ]]; then
-    # The postmaster we started, by the PID it recorded; pg_ctl stops it and its children.
-    local postmaster
-    postmaster="$(head -n 1 "$pg_dir/data/postmaster.pid" 2>/dev/null)"
-    if ! runuser -u postgres -- "$pg_bin/pg_ctl" -D "$pg_dir/data" -m fast -w -t 30 stop \
-        >/dev/null 2>&1 && [[ -n "$postmaster" ]] && running "$postmaster"; then
-      echo "PostgreSQL (pid $postmaster) did not stop; killing it" >&2
-      kill -9 "$postmaster"
-    fi
-  fi
+  pg_stop
   rm -rf "$work"
   exit "$status"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-mkdir -p "$pg_dir"
-chown postgres: "$pg_dir"
-chmod 700 "$pg_dir"
-runuser -u postgres -- "$pg_bin/initdb" -D "$pg_dir/data" -U postgres -A trust -E UTF8 \
-  --no-instructions >"$pg_dir/initdb.log" 2>&1 \
-  || { cat "$pg_dir/initdb.log" >&2; exit 1; }
-
-# A free port: the first in a random window that nothing listens on (bash's /dev/tcp connect).
-port=""
-start=$((20000 + RANDOM % 30000))
-for ((candidate = start; candidate < start + 200; candidate++)); do
-  if ! (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null; then
-    port=$candidate
-    break
-  fi
-done
-[[ -n "$port" ]] || { echo "no free port found near $start" >&2; exit 1; }
-
-pg_started=yes
-runuser -u postgres -- "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/postgres.log" -w -t 60 \
-  -o "-h 127.0.0.1 -p $port -k $pg_dir" start >/dev/null \
-  || { cat "$pg_dir/postgres.log" >&2; exit 1; }
-
-psql() {
-  runuser -u postgres -- "$pg_bin/psql" -h 127.0.0.1 -p "$port" -U postgres -X -q \
-    -v ON_ERROR_STOP=1 "$@"
-}
-psql -d postgres -c "CREATE DATABASE baton_bench"
-# The schema file shipped in the pekko-persistence-jdbc jar (it is inside the fat jar too). psql
-# sends a file's statements one by one, each in its own transaction (no --single-transaction): its
-# CREATE INDEX CONCURRENTLY statements cannot run inside a transaction block.
-(cd "$pg_dir" && jar xf "$jar" schema/postgres/postgres-create-schema.sql)
-chown -R postgres: "$pg_dir/schema"
-psql -d baton_bench -f "$pg_dir/schema/postgres/postgres-create-schema.sql"
-pg_settings="$(psql -d baton_bench -At -c "SELECT string_agg(name || ' = ' || setting, ', '
-  ORDER BY name) FROM pg_settings WHERE name IN ('synchronous_commit', 'fsync', 'wal_sync_method',
-  'full_page_writes', 'shared_buffers', 'commit_delay', 'max_connections')")"
-pg_version="$(psql -d baton_bench -At -c "SHOW server_version")"
-jdbc_url="jdbc:postgresql://127.0.0.1:$port/baton_bench?reWriteBatchedInserts=true"
+pg_start "$work" "$jar" baton_bench
+jdbc_url="$pg_jdbc_url"
 
 # --- the benchmark --------------------------------------------------------------------------------
 
@@ -145,7 +84,7 @@ stamp="$(date +%Y%m%d-%H%M%S)"
 out="$here/results/journal-$stamp"
 md="$here/results/journal-$stamp.md"
 mkdir -p "$out"
-echo "PostgreSQL $pg_version on 127.0.0.1:$port ($pg_settings); data in $work"
+echo "PostgreSQL $pg_version on 127.0.0.1:$pg_port ($pg_settings); data in $work"
 
 for target in "${targets[@]}"; do
   # shellcheck disable=SC2086  # java_opts and journal_opts are lists of options

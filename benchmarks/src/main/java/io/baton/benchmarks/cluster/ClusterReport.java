@@ -1,0 +1,173 @@
+package io.baton.benchmarks.cluster;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Reads the JSON results that {@link ClusterBenchmark} wrote into one directory (one file per
+ * target, {@code <target>.json}) and prints markdown: per target the median and maximum takeover
+ * time over its runs, with the ratio to the {@code pekko-default} baseline of the same run, the
+ * failed and retried requests and the consistency check; then every run.
+ *
+ * <p>Usage: {@code java -cp baton-benchmarks-all.jar io.baton.benchmarks.cluster.ClusterReport
+ * <results-directory>}
+ */
+public final class ClusterReport {
+
+  private ClusterReport() {}
+
+  public static void main(String[] args) throws IOException {
+    if (args.length != 1) {
+      System.err.println("usage: ClusterReport <directory with <target>.json files>");
+      System.exit(2);
+    }
+    Map<ClusterTarget, ClusterResults.Target> results = new LinkedHashMap<>();
+    ObjectMapper json = new ObjectMapper();
+    for (ClusterTarget target : ClusterTarget.values()) {
+      Path file = Path.of(args[0]).resolve(target.id() + ".json");
+      if (Files.exists(file)) {
+        results.put(target, json.readValue(file.toFile(), ClusterResults.Target.class));
+      }
+    }
+    if (results.isEmpty()) {
+      System.err.println("no <target>.json in " + args[0]);
+      System.exit(1);
+    }
+    System.out.print(render(results));
+  }
+
+  static String render(Map<ClusterTarget, ClusterResults.Target> results) {
+    StringBuilder out = new StringBuilder();
+    ClusterResults.Target baseline = results.get(ClusterTarget.PEKKO_DEFAULT);
+    out.append("| Target | Runs | Takeover median | Takeover max | Per-counter recovery, median"
+        + " | Failed requests (max per run) | Retried requests | Lost acknowledged increments"
+        + " | Applied without ack | Request p50 / p99 before the kill |");
+    if (baseline != null) {
+      out.append(" Median / pekko-default | Max / pekko-default |");
+    }
+    out.append("\n|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
+    if (baseline != null) {
+      out.append("--:|--:|");
+    }
+    out.append('\n');
+    for (ClusterResults.Target target : results.values()) {
+      List<ClusterResults.Run> runs = target.runs();
+      out.append("| ").append(target.label()).append(" | ").append(runs.size()).append(" | ")
+          .append(takeover(target, Stats::median)).append(" | ")
+          .append(takeover(target, Stats::max)).append(" | ")
+          .append(seconds(Stats.median(values(runs, ClusterResults.Run::entityMedianMillis))))
+          .append(" | ").append(sum(runs, ClusterResults.Run::failed)).append(" (")
+          .append(max(runs, ClusterResults.Run::failed)).append(") | ")
+          .append(sum(runs, ClusterResults.Run::retried)).append(" | ")
+          .append(sum(runs, ClusterResults.Run::lost)).append(" | ")
+          .append(sum(runs, ClusterResults.Run::appliedWithoutAck)).append(" | ")
+          .append(millis(Stats.median(values(runs, ClusterResults.Run::p50Millis)))).append(" / ")
+          .append(millis(Stats.median(values(runs, ClusterResults.Run::p99Millis)))).append(" |");
+      if (baseline != null) {
+        out.append(' ').append(ratio(target, baseline, Stats::median)).append(" | ")
+            .append(ratio(target, baseline, Stats::max)).append(" |");
+      }
+      out.append('\n');
+    }
+    out.append("\n*Takeover*: from `kill -9` of the node to the moment every counter that lived on"
+        + " it had answered a request again, from a surviving node; median and maximum over the"
+        + " runs. *Per-counter recovery*: the same per counter, median over the counters of a"
+        + " run, then median over the runs. *Failed*: requests the client gave up on (its"
+        + " deadline passed) or got an error for, from the warm-up (every counter had answered"
+        + " once) to the end of the load; *failed at start*: before that, while the fresh"
+        + " cluster allocated its shards. *Lost*: acknowledged increments missing from"
+        + " the counters read at the end (must be 0). *Applied without ack*: increments counted"
+        + " but never acknowledged to the caller (requests given up on that were applied after"
+        + " all, or, without idempotency, retries applied twice). *Request p50 / p99*: time of a"
+        + " successful increment from the warm-up to the kill, median over the runs.\n");
+
+    out.append("\n| Target | Run | Start-up | Counters on killed node | Takeover"
+        + " | Per-counter median | Requests | Requests/s | p50 / p99 before the kill | Failed"
+        + " | of which after the kill / on other counters | Retried | Longest request | Lost"
+        + " | Applied without ack | Failed at start |\n");
+    out.append("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
+    for (ClusterResults.Target target : results.values()) {
+      for (ClusterResults.Run run : target.runs()) {
+        out.append(String.format(Locale.ROOT,
+            "| %s | %d | %.1f s | %d of %d | %s | %s | %,d | %.0f | %s / %s | %d | %d / %d | %d"
+                + " | %s | %d | %d | %d |%n",
+            target.label(), run.run(), run.startupSeconds(), run.affected(), run.entities(),
+            run.complete() ? seconds(run.takeoverMillis())
+                : "> " + seconds(target.parameters().maxWaitMillis()),
+            seconds(run.entityMedianMillis()), run.requests(), run.requestsPerSecond(),
+            millis(run.p50Millis()), millis(run.p99Millis()), run.failed(), run.failedAfterKill(),
+            run.failures().stream().filter(f -> !f.onKilledNode()).count(), run.retried(),
+            seconds(run.longestRequestMillis()), run.lost(), run.appliedWithoutAck(),
+            run.failedAtStart()));
+      }
+    }
+    return out.toString();
+  }
+
+  /** A takeover statistic over the runs; an incomplete run counts as the maximum wait. */
+  private static String takeover(ClusterResults.Target target,
+      java.util.function.Function<List<Double>, Double> statistic) {
+    List<Double> values = new ArrayList<>();
+    boolean incomplete = false;
+    for (ClusterResults.Run run : target.runs()) {
+      incomplete |= !run.complete();
+      values.add(run.complete() ? run.takeoverMillis()
+          : (double) target.parameters().maxWaitMillis());
+    }
+    double value = statistic.apply(values);
+    boolean censored = incomplete && value >= target.parameters().maxWaitMillis();
+    return (censored ? "> " : "") + seconds(value);
+  }
+
+  private static String ratio(ClusterResults.Target target, ClusterResults.Target baseline,
+      java.util.function.Function<List<Double>, Double> statistic) {
+    double mine = statistic.apply(completeTakeovers(target));
+    double theirs = statistic.apply(completeTakeovers(baseline));
+    if (Double.isNaN(mine) || Double.isNaN(theirs) || theirs == 0) {
+      return "n/a";
+    }
+    return String.format(Locale.ROOT, "%.3f", mine / theirs);
+  }
+
+  private static List<Double> completeTakeovers(ClusterResults.Target target) {
+    return target.runs().stream().filter(ClusterResults.Run::complete)
+        .map(ClusterResults.Run::takeoverMillis).toList();
+  }
+
+  private static List<Double> values(List<ClusterResults.Run> runs,
+      ToDoubleFunction<ClusterResults.Run> value) {
+    return runs.stream().map(run -> value.applyAsDouble(run)).filter(v -> v >= 0).toList();
+  }
+
+  private static long sum(List<ClusterResults.Run> runs,
+      java.util.function.ToLongFunction<ClusterResults.Run> value) {
+    return runs.stream().mapToLong(value).sum();
+  }
+
+  private static long max(List<ClusterResults.Run> runs,
+      java.util.function.ToLongFunction<ClusterResults.Run> value) {
+    return runs.stream().mapToLong(value).max().orElse(0);
+  }
+
+  private static String millis(double millis) {
+    if (Double.isNaN(millis) || millis < 0) {
+      return "n/a";
+    }
+    return String.format(Locale.ROOT, "%.0f ms", millis);
+  }
+
+  private static String seconds(double millis) {
+    if (Double.isNaN(millis) || millis < 0) {
+      return "n/a";
+    }
+    return String.format(Locale.ROOT, millis >= 10_000 ? "%.1f s" : "%.2f s", millis / 1000);
+  }
+}
