@@ -103,6 +103,51 @@ class ReplicationTest {
     }
   }
 
+  /**
+   * Property: an entity moved (a rebalance) to a node whose replica set shares no node with the
+   * old owner's recovers every acknowledged event, copied from the old owner before its first
+   * replay, and the old owner's own store refuses its stale writes afterwards.
+   */
+  @Test
+  void anEntityMovedOutsideItsReplicaSetRecoversEveryAckedEventAndFencesTheOldOwner() {
+    try (InProcessCluster cluster = new InProcessCluster(dir, "")) {
+      List<Integer> nodes = List.of(cluster.start("a"), cluster.start("b"), cluster.start("c"),
+          cluster.start("d"));
+      cluster.awaitUp(4);
+      // Ring order by address: the owner is ring[0] (replica set ring[0], ring[1]), the new owner
+      // ring[2] (replica set ring[2], ring[3]): disjoint.
+      List<Integer> ring = new java.util.ArrayList<>(nodes);
+      ring.sort((x, y) -> org.apache.pekko.cluster.Member.addressOrdering()
+          .compare(cluster.address(x), cluster.address(y)));
+      int owner = ring.get(0);
+      int target = ring.get(2);
+      var stale = cluster.kit(owner).spawn(Counter.create("acct-move"));
+      TestProbe<Counter.State> probeOwner = cluster.kit(owner).createTestProbe();
+      Counter.State acknowledged = null;
+      for (int i = 1; i <= 10; i++) {
+        acknowledged = increment(stale, probeOwner, i);
+      }
+      for (int node : List.of(ring.get(2), ring.get(3))) {
+        assertEquals(0, cluster.replication(node).store().highestSequenceNr("acct-move"),
+            "the new owner's replica set held the events already: the test proves nothing");
+      }
+      var moved = cluster.kit(target).spawn(Counter.create("acct-move"));
+      TestProbe<Counter.State> probeTarget = cluster.kit(target).createTestProbe();
+      moved.tell(new Counter.Get(probeTarget.ref()));
+      assertEquals(acknowledged, probeTarget.receiveMessage(Duration.ofSeconds(20)));
+      // The old incarnation (as if it had not stopped) can write no more: its own store refuses.
+      stale.tell(new Counter.Increment(100, probeOwner.ref()));
+      probeOwner.expectNoMessage(Duration.ofMillis(500));
+      probeOwner.expectTerminated(stale, Duration.ofSeconds(20));
+      assertEquals(acknowledged.total() + 11, increment(moved, probeTarget, 11).total());
+      for (int node : nodes) {
+        for (EventRecord event : cluster.replication(node).store().read("acct-move", 1, 20, 20)) {
+          assertTrue(event.sequenceNr() <= 11, "event " + event + " on node " + node);
+        }
+      }
+    }
+  }
+
   @Test
   void aReplicaThatMissedWritesIsCaughtUpAndEndsByteIdentical() {
     try (InProcessCluster cluster = new InProcessCluster(dir, "")) {

@@ -257,8 +257,16 @@ public final class JournalReplication implements Extension {
 
   /**
    * Makes this node the owner of {@code persistenceId}: raises its epoch on the whole replica set
-   * strictly above what any of them holds, and copies to the local store any events a replica
+   * strictly above what any node holds, and copies to the local store any events another node
    * has that this node lacks. Completes with the new epoch, under which this node then writes.
+   *
+   * <p>It asks every reachable member, not only its replica set: an entity that a rebalance moves
+   * here from a node outside this node's replica set (with four nodes or more) has its events on
+   * that node and its successors only. So the new owner tops its copy up from whichever member
+   * holds the most, before its first replay, and raises the epoch on every member that holds
+   * anything of the entity too: the previous owner's own store then refuses a stale write
+   * (docs/decisions/0012-load-based-rebalance.md). Unreachable members are not waited for; under
+   * the one-failure assumption the previous owner or its successor answers.
    */
   public CompletionStage<Long> acquire(String persistenceId) {
     return acquire(persistenceId, 1);
@@ -266,13 +274,27 @@ public final class JournalReplication implements Extension {
 
   private CompletionStage<Long> acquire(String persistenceId, int attempt) {
     List<Address> set = ringView.ring().replicaSet(ringView.self(), settings.factor());
-    return queryAll(set, persistenceId).thenCompose(states -> {
+    List<Address> others = new ArrayList<>(ringView.reachableMembers());
+    others.removeAll(set);
+    return queryAll(set, persistenceId)
+        .thenCombine(queryAll(others, persistenceId), (own, elsewhere) -> {
+          List<EpochState> all = new ArrayList<>(own);
+          all.addAll(elsewhere);
+          return all;
+        })
+        .thenCompose(states -> {
       long next = 1;
+      List<Address> holders = new ArrayList<>(set);
       for (EpochState state : states) {
         next = Math.max(next, state.epoch() + 1);
+        Address node = org.apache.pekko.actor.AddressFromURIString.parse(state.replica());
+        if (!holders.contains(node) && (state.epoch() > 0 || state.contiguousSequenceNr() > 0
+            || state.latestSnapshotSequenceNr() > 0)) {
+          holders.add(node); // a former owner or replica outside the replica set: fence it too
+        }
       }
       long epoch = next;
-      return raiseAll(set, persistenceId, epoch).thenCompose(previous -> {
+      return raiseAll(holders, persistenceId, epoch).thenCompose(previous -> {
         boolean won = previous.stream().allMatch(p -> p.epoch() < epoch);
         if (!won) {
           if (attempt >= ACQUIRE_ATTEMPTS) {
