@@ -109,6 +109,7 @@ public final class LoadMeter implements Extension {
   private final Settings settings;
   private final ConcurrentHashMap<String, ConcurrentHashMap<String, LongAdder>> counters =
       new ConcurrentHashMap<>();
+  /** Null until the first sample: the load of this node is not known before. */
   private volatile NodeLoad local;
   private volatile Map<Address, NodeLoad> reports = Map.of();
 
@@ -116,7 +117,6 @@ public final class LoadMeter implements Extension {
     this.system = system;
     this.settings = Settings.fromConfig(system.settings().config());
     this.self = Cluster.get(system).selfMember().address().toString();
-    this.local = NodeLoad.empty(self);
     system.systemActorOf(publisher(), "baton-load-meter", Props.empty());
   }
 
@@ -139,14 +139,16 @@ public final class LoadMeter implements Extension {
     return Behaviors.intercept(() -> new Counting<M>(adder), entity);
   }
 
-  /** This node's rates as of the last sample. */
+  /** This node's rates as of the last sample (empty before the first). */
   public NodeLoad local() {
-    return local;
+    NodeLoad sampled = local;
+    return sampled == null ? NodeLoad.empty(self) : sampled;
   }
 
   /**
    * Every member's latest report (this node's own as of its last sample), members that are down
-   * or removed left out. A report is at most about one publish interval plus one gossip round old.
+   * or removed left out, and members whose first report has not arrived yet (their load is not
+   * known, which differs from no load). A report is at most about one publish interval plus one gossip round old.
    */
   public Map<Address, NodeLoad> cluster() {
     Map<Address, NodeLoad> members = new HashMap<>();
@@ -190,6 +192,7 @@ public final class LoadMeter implements Extension {
       ShardRates rates = ShardRates.create(settings.halfLife(), FLOOR);
       replicator.tell(new Replicator.Subscribe<>(KEY,
           context.getSelf().<Replicator.SubscribeResponse<LWWMap<String, NodeLoad>>>narrow()));
+      NodeLoad[] published = {null}; // what this actor last wrote; touched by it alone
       Object tick = "tick";
       timers.startTimerWithFixedDelay(tick, settings.publishInterval());
       ActorRef<Replicator.UpdateResponse<LWWMap<String, NodeLoad>>> ignore =
@@ -197,9 +200,11 @@ public final class LoadMeter implements Extension {
       return Behaviors.receive(Object.class)
           .onMessageEquals(tick, () -> {
             NodeLoad now = new NodeLoad(self, rates.sample(System.nanoTime(), counts()));
-            NodeLoad before = local;
+            NodeLoad before = published[0];
             local = now;
             if (!now.equals(before)) {
+              // The first report goes out even if empty: "no load" differs from "not known yet".
+              published[0] = now;
               replicator.tell(new Replicator.Update<>(KEY, LWWMap.empty(),
                   Replicator.writeLocal(), ignore, map -> map.put(node, self, now)));
             }

@@ -207,9 +207,12 @@ public final class RingSuccessorAllocation extends ShardCoordinator.AbstractShar
     Map<Address, List<String>> shards = shardsByNode(current, new HashMap<>());
     observe(shards);
     Set<Address> drainedNow = drained.get();
-    Map<String, Double> shardRates = shardRates(shards.keySet());
+    Map<Address, Map<String, Double>> reports = rates.get();
+    Map<String, Double> shardRates = shardRates(reports, shards.keySet());
+    Set<Address> unmeasured = new HashSet<>(shards.keySet());
+    unmeasured.removeAll(reports.keySet());
     List<ShardPlacement.Move> moves = ShardPlacement.rebalanceByLoad(
-        shards, shardRates, inProgress, tolerance, drainedNow);
+        shards, shardRates, unmeasured, inProgress, tolerance, drainedNow);
     Set<String> moving = new HashSet<>();
     double movedLoad = 0;
     for (ShardPlacement.Move move : moves) {
@@ -235,9 +238,10 @@ public final class RingSuccessorAllocation extends ShardCoordinator.AbstractShar
    * Each shard's rate: the sum over the current members of what each reports for it. Reports of
    * nodes that host no region now (gone) are left out.
    */
-  private Map<String, Double> shardRates(Set<Address> members) {
+  private static Map<String, Double> shardRates(
+      Map<Address, Map<String, Double>> reports, Set<Address> members) {
     Map<String, Double> sum = new HashMap<>();
-    rates.get().forEach((node, byShard) -> {
+    reports.forEach((node, byShard) -> {
       if (members.contains(node)) {
         byShard.forEach((shard, rate) -> sum.merge(shard, rate, Double::sum));
       }

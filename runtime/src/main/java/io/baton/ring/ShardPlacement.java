@@ -206,6 +206,22 @@ public final class ShardPlacement {
       Set<String> inProgress,
       Tolerance tolerance,
       Set<Address> drained) {
+    return rebalanceByLoad(allShards, shardRates, Set.of(), inProgress, tolerance, drained);
+  }
+
+  /**
+   * As {@link #rebalanceByLoad(Map, Map, Set, Tolerance, Set)}, knowing that the load of the nodes
+   * in {@code unmeasured} is not known yet (their first report has not arrived): while one of them
+   * hosts a shard in a cluster that is not cold, nothing moves, because its shards would look idle
+   * and the decision would be wrong (drained nodes are still emptied).
+   */
+  public static List<Move> rebalanceByLoad(
+      Map<Address, ? extends Collection<String>> allShards,
+      Map<String, Double> shardRates,
+      Set<Address> unmeasured,
+      Set<String> inProgress,
+      Tolerance tolerance,
+      Set<Address> drained) {
     if (!inProgress.isEmpty()) {
       return List.of();
     }
@@ -222,6 +238,12 @@ public final class ShardPlacement {
     double total = load.values().stream().mapToDouble(Double::doubleValue).sum();
     if (total <= 0 || total < tolerance.minRate()) {
       return rebalance(shards, shardCounts(shards), inProgress, tolerance.shards());
+    }
+    for (Address node : unmeasured) {
+      Collection<String> hosted = shards.get(node);
+      if (hosted != null && !hosted.isEmpty()) {
+        return List.of(); // its load is not known yet: wait for its report
+      }
     }
     if (shards.size() < 2) {
       return List.of();

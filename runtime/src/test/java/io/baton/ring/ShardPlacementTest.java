@@ -402,4 +402,23 @@ class ShardPlacementTest {
     assertThrows(IllegalArgumentException.class, () -> new ShardPlacement.Tolerance(-1, 0.2, 1));
     assertThrows(IllegalArgumentException.class, () -> new ShardPlacement.Tolerance(2, 0.2, -1));
   }
+
+  /**
+   * Property: a node whose load report has not arrived is not mistaken for an idle one: nothing
+   * moves while it hosts shards; once it reports, balancing goes on.
+   */
+  @Test
+  void whileANodeHostingShardsHasNotReportedItsLoadNothingMoves() {
+    var layout = layout(a, shards("a", 10), b, shards("b", 10), c, List.of());
+    Map<String, Double> rates = rates(shards("a", 10), 10.0); // b's shards: no report yet
+    assertEquals(List.of(), ShardPlacement.rebalanceByLoad(layout, rates, Set.of(b), Set.of(),
+        EVEN_WITHIN_20_PERCENT, Set.of()));
+    // An empty node that has not reported is no obstacle: it carries nothing either way.
+    List<Move> moves = ShardPlacement.rebalanceByLoad(layout(a, shards("a", 10), c, List.of()),
+        rates, Set.of(c), Set.of(), EVEN_WITHIN_20_PERCENT, Set.of());
+    assertEquals(5, moves.size());
+    // In a cold cluster the shard counts decide, reports or not.
+    assertEquals(rebalance(layout, 2), ShardPlacement.rebalanceByLoad(layout, Map.of(), Set.of(b),
+        Set.of(), EVEN_WITHIN_20_PERCENT, Set.of()));
+  }
 }
