@@ -196,7 +196,9 @@ public final class ShardPlacement {
    * shards of the busiest node to the least-loaded one, busiest shards first, as many as fit in
    * half the gap. Never more than half the gap: afterwards the busiest node still carries at least
    * as much as the other, so two nodes never trade the same load back and forth, and a node that
-   * joined empty gets about half of the busiest node's load.
+   * joined empty gets about half of the busiest node's load. A round that could move less than
+   * half the tolerance ({@code tolerance.load() / 2} times the busiest node's load) moves nothing:
+   * a hand-off is not free, and such a gap is measurement noise or shards too coarse to split.
    *
    * @param shardRates messages per second per shard; a shard missing here counts as 0
    */
@@ -277,6 +279,9 @@ public final class ShardPlacement {
         moves.add(new Move(shard, busiest, least));
         moved += rate;
       }
+    }
+    if (moved < tolerance.load() / 2 * high) {
+      return List.of(); // too little to be worth a hand-off: the gap is made of coarse shards or noise
     }
     return List.copyOf(moves);
   }

@@ -141,6 +141,7 @@ class ScaleOutProcessTest {
         before = loads(cluster, "node1");
       }
 
+      int node1AtJoin = cluster.output("node1").size();
       long joinAt = System.nanoTime();
       cluster.startLater("node3");
       String node3 = cluster.address("node3");
@@ -228,16 +229,23 @@ class ScaleOutProcessTest {
             id + " lost acknowledged increments: acked " + highest + ", now " + finalCounts.get(id));
       });
 
+      List<String> node1Lines = cluster.output("node1");
+      long roundsBefore = node1Lines.subList(0, node1AtJoin).stream()
+          .filter(l -> l.contains("Rebalance: moving")).count();
+      long roundsAfter = node1Lines.subList(node1AtJoin, node1Lines.size()).stream()
+          .filter(l -> l.contains("Rebalance: moving")).count();
       Map<String, Integer> shardsPerNode = new HashMap<>();
       hosts.values().forEach(host -> shardsPerNode.merge(host, 1, Integer::sum));
       System.out.printf(java.util.Locale.ROOT,
           "SCALE-OUT node3 Up %d ms after start; first move %d ms: %d of %d shards (%.0f %%),"
               + " %.1f of %.1f msg/s (%.0f %%) from %s; node3 holds shards %d ms (%s);"
               + " load before join %s, with node3 %s; shards at the end %s;"
-              + " %d acknowledged increments, node1 %s, node2 %s; entities on node3 %d%n",
+              + " %d acknowledged increments, node1 %s, node2 %s; entities on node3 %d;"
+              + " rebalance rounds before the join %d, after %d%n",
           upMs, firstMoveMs, moved, ofShards, 100 * shardShare, movedLoad, fromLoad,
           100 * loadShare, from.equals(node1) ? "node1" : "node2", holdsMs, holds,
-          before, after, shardsPerNode, acks, stopped1, stopped2, onNode3.size());
+          before, after, shardsPerNode, acks, stopped1, stopped2, onNode3.size(), roundsBefore,
+          roundsAfter);
     }
   }
 }

@@ -356,6 +356,23 @@ class ShardPlacementTest {
     assertEquals(a, moves.get(0).from());
   }
 
+  /** A round that can move only a sliver of the load (coarse shards, noise) moves nothing. */
+  @Test
+  void aMoveSmallerThanHalfTheToleranceIsNotWorthAHandOff() {
+    // a: 100 msg/s in one shard of 92 and one of 8; b: 70. Gap 30 > 20; half of it, 15, fits
+    // only the shard of 8, less than 0.1 * 100.
+    var layout = layout(a, List.of("big", "small"), b, shards("b", 7));
+    Map<String, Double> rates = new HashMap<>(rates(shards("b", 7), 10.0));
+    rates.put("big", 92.0);
+    rates.put("small", 8.0);
+    assertEquals(List.of(), ShardPlacement.rebalanceByLoad(layout, rates, Set.of(),
+        EVEN_WITHIN_20_PERCENT, Set.of()));
+    rates.put("big", 88.0);
+    rates.put("small", 12.0); // 12 >= 10: worth it
+    assertEquals(List.of(new Move("small", a, b)), ShardPlacement.rebalanceByLoad(layout, rates,
+        Set.of(), EVEN_WITHIN_20_PERCENT, Set.of()));
+  }
+
   /** Property: never two moves of the same shard at once, by load as by count. */
   @Test
   void byLoadNothingMovesWhileAMoveIsInProgress() {
