@@ -29,8 +29,10 @@ import scala.jdk.javaapi.CollectionConverters;
  * second ({@link LoadMeter}), or of its shards while no load is measured. The decisions are the pure
  * functions of {@link ShardPlacement}; this class feeds them and keeps what they need to remember.
  *
- * <p>Use one instance per entity type on every node: {@code
- * Entity.of(key, factory).withAllocationStrategy(RingSuccessorAllocation.create(system))}.
+ * <p>Use one instance per entity type on every node; {@code BatonNode.register} does it, and wraps
+ * the entities in {@link LoadMeter#measure} so that their load is measured: {@code
+ * Entity.of(key, factory).withAllocationStrategy(RingSuccessorAllocation.forType(system,
+ * key.name()))}.
  *
  * <h2>What it remembers, and who touches it</h2>
  * Only the shard coordinator (a cluster singleton on the oldest node) calls {@link #allocateShard}
