@@ -187,8 +187,14 @@ class ReplicationTest {
         assertEquals(ownerStore.read("acct-4", 1, 30, 100), backStore.read("acct-4", 1, 30, 100));
         return null;
       });
-      assertTrue(cluster.replication(owner).status().catchUp().stream()
-          .anyMatch(progress -> progress.caughtUp() && progress.eventsCopied() > 0));
+      // The catch-up actor records its progress when the copy's acknowledgement reaches it, a
+      // moment after the data is on the replica: wait for it rather than race it.
+      wait.awaitAssert(Duration.ofSeconds(10), () -> {
+        assertTrue(cluster.replication(owner).status().catchUp().stream()
+            .anyMatch(progress -> progress.caughtUp() && progress.eventsCopied() > 0),
+            cluster.replication(owner).status().catchUp().toString());
+        return null;
+      });
     }
   }
 

@@ -265,8 +265,10 @@ public final class JournalReplication implements Extension {
    * that node and its successors only. So the new owner tops its copy up from whichever member
    * holds the most, before its first replay, and raises the epoch on every member that holds
    * anything of the entity too: the previous owner's own store then refuses a stale write
-   * (docs/decisions/0012-load-based-rebalance.md). Unreachable members are not waited for; under
-   * the one-failure assumption the previous owner or its successor answers.
+   * (docs/decisions/0012-load-based-rebalance.md). The replica set must answer, as before; a
+   * member outside it that is unreachable is not asked, and one that does not answer within the
+   * ack timeout is left out: under the one-failure assumption the previous owner or its successor
+   * answers.
    */
   public CompletionStage<Long> acquire(String persistenceId) {
     return acquire(persistenceId, 1);
@@ -277,34 +279,86 @@ public final class JournalReplication implements Extension {
     List<Address> others = new ArrayList<>(ringView.reachableMembers());
     others.removeAll(set);
     return queryAll(set, persistenceId)
-        .thenCombine(queryAll(others, persistenceId), (own, elsewhere) -> {
+        .thenCombine(queryEach(others, persistenceId), (own, elsewhere) -> {
           List<EpochState> all = new ArrayList<>(own);
           all.addAll(elsewhere);
           return all;
         })
         .thenCompose(states -> {
-      long next = 1;
-      List<Address> holders = new ArrayList<>(set);
-      for (EpochState state : states) {
-        next = Math.max(next, state.epoch() + 1);
-        Address node = org.apache.pekko.actor.AddressFromURIString.parse(state.replica());
-        if (!holders.contains(node) && (state.epoch() > 0 || state.contiguousSequenceNr() > 0
-            || state.latestSnapshotSequenceNr() > 0)) {
-          holders.add(node); // a former owner or replica outside the replica set: fence it too
+          long next = 1;
+          List<Address> holders = new ArrayList<>();
+          for (EpochState state : states) {
+            next = Math.max(next, state.epoch() + 1);
+            Address node = org.apache.pekko.actor.AddressFromURIString.parse(state.replica());
+            if (!set.contains(node) && (state.epoch() > 0 || state.contiguousSequenceNr() > 0
+                || state.latestSnapshotSequenceNr() > 0)) {
+              holders.add(node); // a former owner or replica outside the replica set: fence it too
+            }
+          }
+          long epoch = next;
+          return raiseAll(set, persistenceId, epoch)
+              .thenCombine(raiseEach(holders, persistenceId, epoch), (own, elsewhere) -> {
+                List<EpochState> all = new ArrayList<>(own);
+                all.addAll(elsewhere);
+                return all;
+              })
+              .thenCompose(previous -> {
+                boolean won = previous.stream().allMatch(p -> p.epoch() < epoch);
+                if (!won) {
+                  if (attempt >= ACQUIRE_ATTEMPTS) {
+                    throw new ReplicationException("could not take ownership of "
+                        + persistenceId + ": another node raised its epoch concurrently "
+                        + attempt + " times");
+                  }
+                  return acquire(persistenceId, attempt + 1);
+                }
+                return topUp(persistenceId, states, epoch).thenApply(done -> epoch);
+              });
+        });
+  }
+
+  /**
+   * Asks each of {@code nodes} (members outside the replica set) what it holds of the entity; a
+   * node that does not answer within the ack timeout is left out (it may have just died before
+   * the cluster noticed): under the one-failure assumption the entity's previous owner or its
+   * successor answers.
+   */
+  private CompletionStage<List<EpochState>> queryEach(List<Address> nodes, String persistenceId) {
+    return each(nodes, node -> AskPattern.<ReplicationMessage, EpochState>ask(endpoint(node),
+        replyTo -> new ReplicationMessage.QueryEpoch(persistenceId, replyTo),
+        settings.ackTimeout(), typed.scheduler()), "asking", persistenceId);
+  }
+
+  /** Raises the epoch on each of {@code nodes} (holders outside the replica set), best effort. */
+  private CompletionStage<List<EpochState>> raiseEach(
+      List<Address> nodes, String persistenceId, long epoch) {
+    return each(nodes, node -> AskPattern.<ReplicationMessage, EpochState>ask(endpoint(node),
+        replyTo -> new ReplicationMessage.RaiseEpoch(persistenceId, epoch, self, replyTo),
+        settings.ackTimeout(), typed.scheduler()), "fencing", persistenceId);
+  }
+
+  private CompletionStage<List<EpochState>> each(List<Address> nodes,
+      java.util.function.Function<Address, CompletionStage<EpochState>> ask, String what,
+      String persistenceId) {
+    List<CompletableFuture<EpochState>> replies = new ArrayList<>();
+    for (Address node : nodes) {
+      replies.add(ask.apply(node).handle((state, failure) -> {
+        if (failure != null) {
+          LOG.info("taking ownership of {}: {} {} failed ({}); going on without it",
+              persistenceId, what, node, failure.toString());
+          return null;
+        }
+        return state;
+      }).toCompletableFuture());
+    }
+    return CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new)).thenApply(done -> {
+      List<EpochState> answered = new ArrayList<>();
+      for (CompletableFuture<EpochState> reply : replies) {
+        if (reply.join() != null) {
+          answered.add(reply.join());
         }
       }
-      long epoch = next;
-      return raiseAll(holders, persistenceId, epoch).thenCompose(previous -> {
-        boolean won = previous.stream().allMatch(p -> p.epoch() < epoch);
-        if (!won) {
-          if (attempt >= ACQUIRE_ATTEMPTS) {
-            throw new ReplicationException("could not take ownership of " + persistenceId
-                + ": another node raised its epoch concurrently " + attempt + " times");
-          }
-          return acquire(persistenceId, attempt + 1);
-        }
-        return topUp(persistenceId, states, epoch).thenApply(done -> epoch);
-      });
+      return answered;
     });
   }
 
