@@ -56,6 +56,8 @@ public final class JournalReplication implements Extension {
 
   private static final Logger LOG = LoggerFactory.getLogger(JournalReplication.class);
   private static final int ACQUIRE_ATTEMPTS = 5;
+  /** How often a wait for a member outside the replica set checks that it is still a member. */
+  private static final java.time.Duration MEMBERSHIP_POLL = java.time.Duration.ofMillis(50);
 
   /** The extension id. */
   public static final class Id extends AbstractExtensionId<JournalReplication> {
@@ -342,14 +344,16 @@ public final class JournalReplication implements Extension {
       String persistenceId) {
     List<CompletableFuture<EpochState>> replies = new ArrayList<>();
     for (Address node : nodes) {
-      replies.add(ask.apply(node).handle((state, failure) -> {
-        if (failure != null) {
+      CompletableFuture<EpochState> reply = new CompletableFuture<>();
+      ask.apply(node).whenComplete((state, failure) -> {
+        if (failure != null && !reply.isDone()) {
           LOG.info("taking ownership of {}: {} {} failed ({}); going on without it",
               persistenceId, what, node, failure.toString());
-          return null;
         }
-        return state;
-      }).toCompletableFuture());
+        reply.complete(failure == null ? state : null);
+      });
+      stopWaitingIfGone(node, reply, what, persistenceId);
+      replies.add(reply);
     }
     return CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new)).thenApply(done -> {
       List<EpochState> answered = new ArrayList<>();
@@ -360,6 +364,27 @@ public final class JournalReplication implements Extension {
       }
       return answered;
     });
+  }
+
+  /**
+   * Completes {@code reply} with nothing as soon as {@code node} is no longer a reachable Up member
+   * (a node killed a moment before it was asked is downed within about one probe interval): a
+   * recovery then waits for the cluster's detection, not for the whole ack timeout.
+   */
+  private void stopWaitingIfGone(Address node, CompletableFuture<EpochState> reply, String what,
+      String persistenceId) {
+    if (reply.isDone()) {
+      return;
+    }
+    if (!ringView.reachableMembers().contains(node)) {
+      if (reply.complete(null)) {
+        LOG.info("taking ownership of {}: {} {} is gone or unreachable; going on without it",
+            persistenceId, what, node);
+      }
+      return;
+    }
+    typed.scheduler().scheduleOnce(MEMBERSHIP_POLL,
+        () -> stopWaitingIfGone(node, reply, what, persistenceId), typed.executionContext());
   }
 
   private CompletionStage<List<EpochState>> queryAll(List<Address> set, String persistenceId) {
