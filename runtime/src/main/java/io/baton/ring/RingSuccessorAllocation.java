@@ -57,7 +57,11 @@ import scala.jdk.javaapi.CollectionConverters;
  * measured shard rates of that type from its node's {@link LoadMeter} (replicated to every node, so
  * the coordinator reads them locally). A shard's rate is the sum of what every current member
  * reports for it: the node that hosts it now and, while its rate there decays, the node it just
- * left, so a moved shard counts fully for its new node at once (docs/decisions/0012). {@link
+ * left, so a moved shard counts fully for its new node at once (docs/decisions/0012). Reports lag
+ * a move by up to a publish interval plus a gossip round, and the moving averages take a while to
+ * follow it, so for one half-life after a load move its two nodes count as unmeasured and no
+ * further load move is made (hysteresis), unless a node hosts nothing (it joined or was undrained:
+ * it gets its share at once); drains and count balancing are not held back. {@link
  * #withShardRates} replaces that source (tests).
  */
 public final class RingSuccessorAllocation extends ShardCoordinator.AbstractShardAllocationStrategy
@@ -77,6 +81,11 @@ public final class RingSuccessorAllocation extends ShardCoordinator.AbstractShar
   private volatile boolean drainedGiven;
   private volatile Supplier<Map<Address, Map<String, Double>>> rates = Map::of;
   private volatile boolean ratesGiven;
+  /** How long the two nodes of a load move count as unmeasured after it; 0: not at all. */
+  private volatile long settleNanos;
+  /** The nodes of the last load move, and until when (System.nanoTime) they settle. */
+  private volatile Set<Address> settling = Set.of();
+  private volatile long settledAt;
 
   private RingSuccessorAllocation(ShardPlacement.Tolerance tolerance, String type) {
     this.tolerance = java.util.Objects.requireNonNull(tolerance, "tolerance");
@@ -113,7 +122,19 @@ public final class RingSuccessorAllocation extends ShardCoordinator.AbstractShar
    */
   public static RingSuccessorAllocation forType(
       org.apache.pekko.actor.typed.ActorSystem<?> system, String type) {
-    return create(tolerance(system.settings().config()), type);
+    RingSuccessorAllocation strategy = create(tolerance(system.settings().config()), type);
+    strategy.settleNanos =
+        LoadMeter.Settings.fromConfig(system.settings().config()).halfLife().toNanos();
+    return strategy;
+  }
+
+  /**
+   * This strategy, counting the two nodes of a load move as unmeasured for {@code settle} after
+   * it (their reports lag the move); {@link #forType} uses {@code baton.ring.load.half-life}.
+   */
+  public RingSuccessorAllocation withSettleTime(java.time.Duration settle) {
+    this.settleNanos = settle.toNanos();
+    return this;
   }
 
   /** A shard-count strategy configured by {@code baton.ring.allocation} of {@code config}. */
@@ -213,6 +234,13 @@ public final class RingSuccessorAllocation extends ShardCoordinator.AbstractShar
     Map<String, Double> shardRates = shardRates(reports, shards.keySet());
     Set<Address> unmeasured = new HashSet<>(shards.keySet());
     unmeasured.removeAll(reports.keySet());
+    boolean emptyNode = shards.entrySet().stream()
+        .anyMatch(e -> e.getValue().isEmpty() && !drainedNow.contains(e.getKey()));
+    if (!emptyNode && System.nanoTime() - settledAt < 0) {
+      // The last move's nodes: their reports do not show it fully yet (publish interval, gossip,
+      // the moving average). Deciding on them now would over- or under-count the moved shards.
+      unmeasured.addAll(settling);
+    }
     List<ShardPlacement.Move> moves = ShardPlacement.rebalanceByLoad(
         shards, shardRates, unmeasured, inProgress, tolerance, drainedNow);
     Set<String> moving = new HashSet<>();
@@ -227,6 +255,10 @@ public final class RingSuccessorAllocation extends ShardCoordinator.AbstractShar
           moves.size(), moves.get(0).from(), moves.get(0).to());
     } else if (!moves.isEmpty()) {
       Address from = moves.get(0).from();
+      if (movedLoad > 0 && settleNanos > 0) {
+        settling = Set.of(from, moves.get(0).to());
+        settledAt = System.nanoTime() + settleNanos;
+      }
       Map<Address, Double> loads = ShardPlacement.nodeLoads(shards, shardRates);
       LOG.info("Rebalance: moving {} of {} shards ({} of {} msg/s) from {} to {} ({} msg/s)",
           moves.size(), shards.get(from).size(), String.format("%.1f", movedLoad),
