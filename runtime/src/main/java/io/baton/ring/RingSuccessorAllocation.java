@@ -59,9 +59,10 @@ import scala.jdk.javaapi.CollectionConverters;
  * reports for it: the node that hosts it now and, while its rate there decays, the node it just
  * left, so a moved shard counts fully for its new node at once (docs/decisions/0012). Reports lag
  * a move by up to a publish interval plus a gossip round, and the moving averages take a while to
- * follow it, so for one half-life after a load move its two nodes count as unmeasured and no
- * further load move is made (hysteresis), unless a node hosts nothing (it joined or was undrained:
- * it gets its share at once); drains and count balancing are not held back. {@link
+ * follow it, so for one half-life after a load move, or after a shard was allocated to a node,
+ * those nodes count as unmeasured and no further load move is made (hysteresis), unless a node
+ * hosts nothing (it joined or was undrained: it gets its share at once); drains and count balancing
+ * are not held back. {@link
  * #withShardRates} replaces that source (tests).
  */
 public final class RingSuccessorAllocation extends ShardCoordinator.AbstractShardAllocationStrategy
@@ -83,9 +84,11 @@ public final class RingSuccessorAllocation extends ShardCoordinator.AbstractShar
   private volatile boolean ratesGiven;
   /** How long the two nodes of a load move count as unmeasured after it; 0: not at all. */
   private volatile long settleNanos;
-  /** The nodes of the last load move, and until when (System.nanoTime) they settle. */
-  private volatile Set<Address> settling = Set.of();
-  private volatile long settledAt;
+  /**
+   * Nodes whose load reports do not show their latest change yet (a load move, a shard allocated
+   * to them), and until when ({@code System.nanoTime}) they settle.
+   */
+  private final Map<Address, Long> settling = new ConcurrentHashMap<>();
 
   private RingSuccessorAllocation(ShardPlacement.Tolerance tolerance, String type) {
     this.tolerance = java.util.Objects.requireNonNull(tolerance, "tolerance");
@@ -129,8 +132,9 @@ public final class RingSuccessorAllocation extends ShardCoordinator.AbstractShar
   }
 
   /**
-   * This strategy, counting the two nodes of a load move as unmeasured for {@code settle} after
-   * it (their reports lag the move); {@link #forType} uses {@code baton.ring.load.half-life}.
+   * This strategy, counting the two nodes of a load move, and a node a shard was allocated to, as
+   * unmeasured for {@code settle} afterwards (their reports lag the change); {@link #forType} uses
+   * {@code baton.ring.load.half-life}.
    */
   public RingSuccessorAllocation withSettleTime(java.time.Duration settle) {
     this.settleNanos = settle.toNanos();
@@ -215,6 +219,7 @@ public final class RingSuccessorAllocation extends ShardCoordinator.AbstractShar
             ShardPlacement.shardCounts(shards),
             drained.get());
     lastOwner.put(shardId, target);
+    settle(target);
     if (previous != null && !regions.containsKey(previous)) {
       LOG.info("Shard [{}] of gone node {} allocated to its ring successor {}",
           shardId, previous, target);
@@ -236,10 +241,12 @@ public final class RingSuccessorAllocation extends ShardCoordinator.AbstractShar
     unmeasured.removeAll(reports.keySet());
     boolean emptyNode = shards.entrySet().stream()
         .anyMatch(e -> e.getValue().isEmpty() && !drainedNow.contains(e.getKey()));
-    if (!emptyNode && System.nanoTime() - settledAt < 0) {
-      // The last move's nodes: their reports do not show it fully yet (publish interval, gossip,
-      // the moving average). Deciding on them now would over- or under-count the moved shards.
-      unmeasured.addAll(settling);
+    long now = System.nanoTime();
+    settling.values().removeIf(until -> now - until >= 0);
+    if (!emptyNode) {
+      // Their reports do not show the last change fully yet (publish interval, gossip, the moving
+      // average): deciding on them now would over- or under-count the shards that just arrived.
+      unmeasured.addAll(settling.keySet());
     }
     List<ShardPlacement.Move> moves = ShardPlacement.rebalanceByLoad(
         shards, shardRates, unmeasured, inProgress, tolerance, drainedNow);
@@ -255,9 +262,9 @@ public final class RingSuccessorAllocation extends ShardCoordinator.AbstractShar
           moves.size(), moves.get(0).from(), moves.get(0).to());
     } else if (!moves.isEmpty()) {
       Address from = moves.get(0).from();
-      if (movedLoad > 0 && settleNanos > 0) {
-        settling = Set.of(from, moves.get(0).to());
-        settledAt = System.nanoTime() + settleNanos;
+      if (movedLoad > 0) {
+        settle(from);
+        settle(moves.get(0).to());
       }
       Map<Address, Double> loads = ShardPlacement.nodeLoads(shards, shardRates);
       LOG.info("Rebalance: moving {} of {} shards ({} of {} msg/s) from {} to {} ({} msg/s)",
@@ -281,6 +288,13 @@ public final class RingSuccessorAllocation extends ShardCoordinator.AbstractShar
       }
     });
     return sum;
+  }
+
+  /** {@code node}'s load report will not show its latest change for one settle time. */
+  private void settle(Address node) {
+    if (settleNanos > 0 && node != null) {
+      settling.put(node, System.nanoTime() + settleNanos);
+    }
   }
 
   private Map<Address, List<String>> shardsByNode(
