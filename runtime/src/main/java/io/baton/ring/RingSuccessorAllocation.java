@@ -25,11 +25,14 @@ import scala.jdk.javaapi.CollectionConverters;
 /**
  * A Cluster Sharding allocation strategy for the ring: a dead node's shards go to its ring
  * successor, which already holds their events; a new shard starts where its first message came
- * from; a node that joins gets about half of the busiest node's shards. The decisions are the pure
+ * from; a node that joins gets about half of the busiest node's load, measured in messages per
+ * second ({@link LoadMeter}), or of its shards while no load is measured. The decisions are the pure
  * functions of {@link ShardPlacement}; this class feeds them and keeps what they need to remember.
  *
- * <p>Use one instance per entity type on every node: {@code
- * Entity.of(key, factory).withAllocationStrategy(RingSuccessorAllocation.create(system))}.
+ * <p>Use one instance per entity type on every node; {@code BatonNode.register} does it, and wraps
+ * the entities in {@link LoadMeter#measure} so that their load is measured: {@code
+ * Entity.of(key, factory).withAllocationStrategy(RingSuccessorAllocation.forType(system,
+ * key.name()))}.
  *
  * <h2>What it remembers, and who touches it</h2>
  * Only the shard coordinator (a cluster singleton on the oldest node) calls {@link #allocateShard}
@@ -48,6 +51,19 @@ import scala.jdk.javaapi.CollectionConverters;
  * (docs/decisions/0011-drain.md): nothing is allocated to a drained node and rebalance empties it
  * onto its ring successor. The strategy reads the set from its own node's {@link NodeDrain}, set
  * in {@link #start}; {@link #withDrainedNodes} replaces that source (tests).
+ *
+ * <h2>Load</h2>
+ * A strategy created {@link #forType for an entity type} reads, on every rebalance, each member's
+ * measured shard rates of that type from its node's {@link LoadMeter} (replicated to every node, so
+ * the coordinator reads them locally). A shard's rate is the sum of what every current member
+ * reports for it: the node that hosts it now and, while its rate there decays, the node it just
+ * left, so a moved shard counts fully for its new node at once (docs/decisions/0012). Reports lag
+ * a move by up to a publish interval plus a gossip round, and the moving averages take a while to
+ * follow it, so for one half-life after a load move, or after a shard was allocated to a node,
+ * those nodes count as unmeasured and no further load move is made (hysteresis), unless a node
+ * hosts nothing (it joined or was undrained: it gets its share at once); drains and count balancing
+ * are not held back. {@link
+ * #withShardRates} replaces that source (tests).
  */
 public final class RingSuccessorAllocation extends ShardCoordinator.AbstractShardAllocationStrategy
     implements ShardCoordinator.ActorSystemDependentAllocationStrategy {
@@ -57,35 +73,95 @@ public final class RingSuccessorAllocation extends ShardCoordinator.AbstractShar
   /** Where its settings live. */
   public static final String PATH = "baton.ring.allocation";
 
-  private final double tolerance;
+  private final ShardPlacement.Tolerance tolerance;
+  private final String type;
   private final Map<String, Address> lastOwner = new ConcurrentHashMap<>();
   private final Map<String, Address> planned = new ConcurrentHashMap<>();
   private volatile Address self;
   private volatile Supplier<Set<Address>> drained = Set::of;
   private volatile boolean drainedGiven;
+  private volatile Supplier<Map<Address, Map<String, Double>>> rates = Map::of;
+  private volatile boolean ratesGiven;
+  /** How long the two nodes of a load move count as unmeasured after it; 0: not at all. */
+  private volatile long settleNanos;
+  /**
+   * Nodes whose load reports do not show their latest change yet (a load move, a shard allocated
+   * to them), and until when ({@code System.nanoTime}) they settle.
+   */
+  private final Map<Address, Long> settling = new ConcurrentHashMap<>();
 
-  private RingSuccessorAllocation(double tolerance) {
-    if (tolerance < 0) {
-      throw new IllegalArgumentException(
-          PATH + ".rebalance-tolerance = " + tolerance + " must be 0 or more (shards)");
-    }
-    this.tolerance = tolerance;
+  private RingSuccessorAllocation(ShardPlacement.Tolerance tolerance, String type) {
+    this.tolerance = java.util.Objects.requireNonNull(tolerance, "tolerance");
+    this.type = type;
   }
 
-  /** A strategy that accepts shard counts differing by {@code tolerance} as balanced. */
+  /**
+   * A strategy that balances shard counts only, accepting counts differing by {@code tolerance}
+   * as balanced (no load is measured for it).
+   */
   public static RingSuccessorAllocation create(double tolerance) {
-    return new RingSuccessorAllocation(tolerance);
+    return new RingSuccessorAllocation(
+        new ShardPlacement.Tolerance(tolerance, 1, Double.POSITIVE_INFINITY), null);
   }
 
-  /** A strategy configured by {@code baton.ring.allocation} of the system's configuration. */
+  /** A strategy with these tolerances for entity type {@code type} (see {@link #forType}). */
+  public static RingSuccessorAllocation create(ShardPlacement.Tolerance tolerance, String type) {
+    return new RingSuccessorAllocation(tolerance, java.util.Objects.requireNonNull(type, "type"));
+  }
+
+  /**
+   * A shard-count strategy configured by {@code baton.ring.allocation} of the system's
+   * configuration; prefer {@link #forType}, which balances measured load.
+   */
   public static RingSuccessorAllocation create(
       org.apache.pekko.actor.typed.ActorSystem<?> system) {
     return fromConfig(system.settings().config());
   }
 
-  /** A strategy configured by {@code baton.ring.allocation} of {@code config}. */
+  /**
+   * The strategy for entity type {@code type} (its {@code EntityTypeKey} name), configured by
+   * {@code baton.ring.allocation}: it balances the load the node's {@link LoadMeter} measures for
+   * that type, and shard counts while none is measured.
+   */
+  public static RingSuccessorAllocation forType(
+      org.apache.pekko.actor.typed.ActorSystem<?> system, String type) {
+    RingSuccessorAllocation strategy = create(tolerance(system.settings().config()), type);
+    strategy.settleNanos =
+        LoadMeter.Settings.fromConfig(system.settings().config()).halfLife().toNanos();
+    return strategy;
+  }
+
+  /**
+   * This strategy, counting the two nodes of a load move, and a node a shard was allocated to, as
+   * unmeasured for {@code settle} afterwards (their reports lag the change); {@link #forType} uses
+   * {@code baton.ring.load.half-life}.
+   */
+  public RingSuccessorAllocation withSettleTime(java.time.Duration settle) {
+    this.settleNanos = settle.toNanos();
+    return this;
+  }
+
+  /** A shard-count strategy configured by {@code baton.ring.allocation} of {@code config}. */
   public static RingSuccessorAllocation fromConfig(Config config) {
-    return create(config.getConfig(PATH).getDouble("rebalance-tolerance"));
+    return new RingSuccessorAllocation(tolerance(config), null);
+  }
+
+  /** The validated tolerances of {@code baton.ring.allocation} of {@code config}. */
+  public static ShardPlacement.Tolerance tolerance(Config config) {
+    Config allocation = config.getConfig(PATH);
+    return new ShardPlacement.Tolerance(allocation.getDouble("rebalance-tolerance"),
+        allocation.getDouble("load-tolerance"), allocation.getDouble("load-threshold"));
+  }
+
+  /**
+   * This strategy, reading each member's shard rates (messages per second) from {@code source}
+   * instead of the {@link LoadMeter}.
+   */
+  public RingSuccessorAllocation withShardRates(
+      Supplier<Map<Address, Map<String, Double>>> source) {
+    this.rates = java.util.Objects.requireNonNull(source, "source");
+    this.ratesGiven = true;
+    return this;
   }
 
   /** This strategy, reading the drained nodes from {@code source} instead of {@link NodeDrain}. */
@@ -101,6 +177,10 @@ public final class RingSuccessorAllocation extends ShardCoordinator.AbstractShar
     if (!drainedGiven) {
       NodeDrain drain = NodeDrain.get(org.apache.pekko.actor.typed.javadsl.Adapter.toTyped(system));
       drained = drain::drained;
+    }
+    if (!ratesGiven && type != null) {
+      LoadMeter meter = LoadMeter.get(org.apache.pekko.actor.typed.javadsl.Adapter.toTyped(system));
+      rates = () -> meter.rates(type);
     }
   }
 
@@ -139,6 +219,7 @@ public final class RingSuccessorAllocation extends ShardCoordinator.AbstractShar
             ShardPlacement.shardCounts(shards),
             drained.get());
     lastOwner.put(shardId, target);
+    settle(target);
     if (previous != null && !regions.containsKey(previous)) {
       LOG.info("Shard [{}] of gone node {} allocated to its ring successor {}",
           shardId, previous, target);
@@ -154,21 +235,66 @@ public final class RingSuccessorAllocation extends ShardCoordinator.AbstractShar
     Map<Address, List<String>> shards = shardsByNode(current, new HashMap<>());
     observe(shards);
     Set<Address> drainedNow = drained.get();
-    List<ShardPlacement.Move> moves = ShardPlacement.rebalance(
-        shards, ShardPlacement.shardCounts(shards), inProgress, tolerance, drainedNow);
+    Map<Address, Map<String, Double>> reports = rates.get();
+    Map<String, Double> shardRates = shardRates(reports, shards.keySet());
+    Set<Address> unmeasured = new HashSet<>(shards.keySet());
+    unmeasured.removeAll(reports.keySet());
+    boolean emptyNode = shards.entrySet().stream()
+        .anyMatch(e -> e.getValue().isEmpty() && !drainedNow.contains(e.getKey()));
+    long now = System.nanoTime();
+    settling.values().removeIf(until -> now - until >= 0);
+    if (!emptyNode) {
+      // Their reports do not show the last change fully yet (publish interval, gossip, the moving
+      // average): deciding on them now would over- or under-count the shards that just arrived.
+      unmeasured.addAll(settling.keySet());
+    }
+    List<ShardPlacement.Move> moves = ShardPlacement.rebalanceByLoad(
+        shards, shardRates, unmeasured, inProgress, tolerance, drainedNow);
     Set<String> moving = new HashSet<>();
+    double movedLoad = 0;
     for (ShardPlacement.Move move : moves) {
       planned.put(move.shard(), move.to());
       moving.add(move.shard());
+      movedLoad += shardRates.getOrDefault(move.shard(), 0.0);
     }
     if (!moves.isEmpty() && drainedNow.contains(moves.get(0).from())) {
       LOG.info("Drain: moving {} shards of drained node {} to {}",
           moves.size(), moves.get(0).from(), moves.get(0).to());
     } else if (!moves.isEmpty()) {
-      LOG.info("Rebalance: moving {} shards from {} to {}",
-          moves.size(), moves.get(0).from(), moves.get(0).to());
+      Address from = moves.get(0).from();
+      if (movedLoad > 0) {
+        settle(from);
+        settle(moves.get(0).to());
+      }
+      Map<Address, Double> loads = ShardPlacement.nodeLoads(shards, shardRates);
+      LOG.info("Rebalance: moving {} of {} shards ({} of {} msg/s) from {} to {} ({} msg/s)",
+          moves.size(), shards.get(from).size(), String.format("%.1f", movedLoad),
+          String.format("%.1f", loads.get(from)), from, moves.get(0).to(),
+          String.format("%.1f", loads.get(moves.get(0).to())));
     }
     return Futures.successful(moving);
+  }
+
+  /**
+   * Each shard's rate: the sum over the current members of what each reports for it. Reports of
+   * nodes that host no region now (gone) are left out.
+   */
+  private static Map<String, Double> shardRates(
+      Map<Address, Map<String, Double>> reports, Set<Address> members) {
+    Map<String, Double> sum = new HashMap<>();
+    reports.forEach((node, byShard) -> {
+      if (members.contains(node)) {
+        byShard.forEach((shard, rate) -> sum.merge(shard, rate, Double::sum));
+      }
+    });
+    return sum;
+  }
+
+  /** {@code node}'s load report will not show its latest change for one settle time. */
+  private void settle(Address node) {
+    if (settleNanos > 0 && node != null) {
+      settling.put(node, System.nanoTime() + settleNanos);
+    }
   }
 
   private Map<Address, List<String>> shardsByNode(

@@ -28,7 +28,9 @@ import org.apache.pekko.actor.Address;
  * <h2>Rebalance</h2>
  * {@link #rebalance} moves shards from the busiest node to the least-loaded one, about half the
  * difference of their loads, so a node that joined empty gets about half of the busiest node's
- * shards. Load is a number per node (shard count today, message rate later). It does nothing while
+ * shards. {@link #rebalanceByLoad} does the same with measured load (messages per second per
+ * shard, see {@link LoadMeter}), choosing the shards whose rates add up to about half the load gap,
+ * and falls back to shard counts while no load is measured. It does nothing while
  * a move is in progress (so a shard is never moved twice at once, and each round sees the result
  * of the previous one) or when the loads are within the tolerance.
  *
@@ -143,23 +145,9 @@ public final class ShardPlacement {
       return List.of();
     }
     Collection<Address> targets = eligible(allShards.keySet(), drained);
-    if (!drained.isEmpty() && !targets.containsAll(allShards.keySet())) {
-      List<Move> evacuation = new ArrayList<>();
-      Ring ring = Ring.of(targets);
-      for (Address node : Ring.of(allShards.keySet()).nodes()) {
-        if (targets.contains(node)) {
-          continue;
-        }
-        Address successor = ring.successor(node);
-        List<String> hosted = new ArrayList<>(allShards.get(node));
-        hosted.sort(java.util.Comparator.naturalOrder());
-        for (String shard : hosted) {
-          evacuation.add(new Move(shard, node, successor));
-        }
-      }
-      if (!evacuation.isEmpty()) {
-        return List.copyOf(evacuation);
-      }
+    List<Move> evacuation = evacuation(allShards, targets);
+    if (!evacuation.isEmpty()) {
+      return evacuation;
     }
     Map<Address, Collection<String>> shards = new java.util.HashMap<>();
     for (Address node : targets) {
@@ -193,6 +181,176 @@ public final class ShardPlacement {
       moves.add(new Move(candidates.get(i), busiest, least));
     }
     return List.copyOf(moves);
+  }
+
+  /**
+   * The shards to move now, balancing measured load (messages per second) rather than shard
+   * counts; as {@link #rebalance(Map, Map, Set, double, Set)} in everything else: nothing while a
+   * move is in progress, drained nodes emptied first onto their ring successors.
+   *
+   * <p>A node's load is the sum of the rates of the shards it hosts now, so a shard that just
+   * moved counts for its new node at once. When the nodes' total load is below {@code
+   * tolerance.minRate()} (a cold cluster: nothing measured yet) it balances shard counts instead,
+   * within {@code tolerance.shards()}. Otherwise, if the gap between the busiest and the
+   * least-loaded node is more than {@code tolerance.load()} times the busiest node's load, it moves
+   * shards of the busiest node to the least-loaded one, busiest shards first, as many as fit in
+   * half the gap. Never more than half the gap: afterwards the busiest node still carries at least
+   * as much as the other, so two nodes never trade the same load back and forth, and a node that
+   * joined empty gets about half of the busiest node's load. A round that could move less than
+   * half the tolerance ({@code tolerance.load() / 2} times the busiest node's load) moves nothing:
+   * a hand-off is not free, and such a gap is measurement noise or shards too coarse to split.
+   *
+   * @param shardRates messages per second per shard; a shard missing here counts as 0
+   */
+  public static List<Move> rebalanceByLoad(
+      Map<Address, ? extends Collection<String>> allShards,
+      Map<String, Double> shardRates,
+      Set<String> inProgress,
+      Tolerance tolerance,
+      Set<Address> drained) {
+    return rebalanceByLoad(allShards, shardRates, Set.of(), inProgress, tolerance, drained);
+  }
+
+  /**
+   * As {@link #rebalanceByLoad(Map, Map, Set, Tolerance, Set)}, knowing that the load of the nodes
+   * in {@code unmeasured} is not known yet (their first report has not arrived): while one of them
+   * hosts a shard in a cluster that is not cold, nothing moves, because its shards would look idle
+   * and the decision would be wrong (drained nodes are still emptied).
+   */
+  public static List<Move> rebalanceByLoad(
+      Map<Address, ? extends Collection<String>> allShards,
+      Map<String, Double> shardRates,
+      Set<Address> unmeasured,
+      Set<String> inProgress,
+      Tolerance tolerance,
+      Set<Address> drained) {
+    if (!inProgress.isEmpty()) {
+      return List.of();
+    }
+    Collection<Address> targets = eligible(allShards.keySet(), drained);
+    List<Move> evacuation = evacuation(allShards, targets);
+    if (!evacuation.isEmpty()) {
+      return evacuation;
+    }
+    Map<Address, Collection<String>> shards = new java.util.HashMap<>();
+    for (Address node : targets) {
+      shards.put(node, allShards.get(node));
+    }
+    Map<Address, Double> load = nodeLoads(shards, shardRates);
+    double total = load.values().stream().mapToDouble(Double::doubleValue).sum();
+    if (total <= 0 || total < tolerance.minRate()) {
+      return rebalance(shards, shardCounts(shards), inProgress, tolerance.shards());
+    }
+    for (Address node : unmeasured) {
+      Collection<String> hosted = shards.get(node);
+      if (hosted != null && !hosted.isEmpty()) {
+        return List.of(); // its load is not known yet: wait for its report
+      }
+    }
+    if (shards.size() < 2) {
+      return List.of();
+    }
+    List<Address> ring = Ring.of(shards.keySet()).nodes();
+    Address busiest = ring.get(0);
+    Address least = ring.get(0);
+    for (Address node : ring) {
+      if (load.get(node) > load.get(busiest)) {
+        busiest = node;
+      }
+      if (load.get(node) < load.get(least)) {
+        least = node;
+      }
+    }
+    double high = load.get(busiest);
+    double gap = high - load.get(least);
+    if (busiest.equals(least) || gap <= tolerance.load() * high) {
+      return List.of();
+    }
+    List<String> candidates = new ArrayList<>(shards.get(busiest));
+    candidates.sort(java.util.Comparator.<String>comparingDouble(s -> rateOf(shardRates, s))
+        .thenComparing(java.util.Comparator.naturalOrder())
+        .reversed());
+    double budget = gap / 2;
+    double moved = 0;
+    List<Move> moves = new ArrayList<>();
+    for (String shard : candidates) {
+      double rate = rateOf(shardRates, shard);
+      if (rate > 0 && moved + rate <= budget) {
+        moves.add(new Move(shard, busiest, least));
+        moved += rate;
+      }
+    }
+    if (moved < tolerance.load() / 2 * high) {
+      return List.of(); // too little to be worth a hand-off: the gap is made of coarse shards or noise
+    }
+    return List.copyOf(moves);
+  }
+
+  /**
+   * When the nodes count as balanced for {@link #rebalanceByLoad}.
+   *
+   * @param shards the shard-count difference accepted while no load is measured; 0 or more
+   * @param load the load gap accepted, as a fraction of the busiest node's load; 0 to 1
+   * @param minRate the total messages per second below which load is not trusted and shard counts
+   *     are balanced instead; 0 or more
+   */
+  public record Tolerance(double shards, double load, double minRate) {
+    public Tolerance {
+      if (!(shards >= 0)) {
+        throw new IllegalArgumentException(RingSuccessorAllocation.PATH
+            + ".rebalance-tolerance = " + shards + " must be 0 or more (shards)");
+      }
+      if (!(load >= 0 && load <= 1)) {
+        throw new IllegalArgumentException(RingSuccessorAllocation.PATH
+            + ".load-tolerance = " + load
+            + " must be a fraction of the busiest node's load, from 0 to 1 (e.g. 0.2)");
+      }
+      if (!(minRate >= 0)) {
+        throw new IllegalArgumentException(RingSuccessorAllocation.PATH
+            + ".load-threshold = " + minRate + " must be 0 or more (messages per second)");
+      }
+    }
+  }
+
+  /** Each node's load: the sum of the rates of the shards it hosts. */
+  public static Map<Address, Double> nodeLoads(
+      Map<Address, ? extends Collection<String>> shards, Map<String, Double> shardRates) {
+    Map<Address, Double> load = new java.util.HashMap<>();
+    shards.forEach((node, hosted) -> {
+      double sum = 0;
+      for (String shard : hosted) {
+        sum += rateOf(shardRates, shard);
+      }
+      load.put(node, sum);
+    });
+    return load;
+  }
+
+  /** Every shard of the nodes not in {@code targets}, each to its node's successor among them. */
+  private static List<Move> evacuation(
+      Map<Address, ? extends Collection<String>> allShards, Collection<Address> targets) {
+    if (targets.containsAll(allShards.keySet())) {
+      return List.of();
+    }
+    List<Move> evacuation = new ArrayList<>();
+    Ring ring = Ring.of(targets);
+    for (Address node : Ring.of(allShards.keySet()).nodes()) {
+      if (targets.contains(node)) {
+        continue;
+      }
+      Address successor = ring.successor(node);
+      List<String> hosted = new ArrayList<>(allShards.get(node));
+      hosted.sort(java.util.Comparator.naturalOrder());
+      for (String shard : hosted) {
+        evacuation.add(new Move(shard, node, successor));
+      }
+    }
+    return List.copyOf(evacuation);
+  }
+
+  private static double rateOf(Map<String, Double> rates, String shard) {
+    Double rate = rates.get(shard);
+    return rate == null || rate < 0 ? 0 : rate;
   }
 
   /** Shard counts as a load map: the load of today's rebalance. */

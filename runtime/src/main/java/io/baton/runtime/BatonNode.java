@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.baton.journal.replication.JournalReplication;
 import io.baton.ring.DrainStatus;
+import io.baton.ring.LoadMeter;
 import io.baton.ring.NodeDrain;
 import io.baton.ring.ProcessDeathDetector;
 import io.baton.ring.RingSuccessorAllocation;
@@ -26,7 +27,9 @@ import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.sharding.ShardRegion;
+import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
 import org.apache.pekko.cluster.sharding.typed.GetClusterShardingStats;
+import org.apache.pekko.cluster.sharding.typed.ShardingMessageExtractor;
 import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
@@ -110,6 +113,9 @@ public final class BatonNode implements AutoCloseable {
         joinLater);
     JournalReplication.get(system);
     NodeDrain.get(system);
+    LoadMeter meter = LoadMeter.get(system);
+    // /status shows each shard's measured messages per second (null until the first sample).
+    io.baton.ops.OperatorEndpoint.get(system).useLoadSource(() -> meter.local().rates());
     if (!seeds.isEmpty()) {
       Cluster.get(system).manager().tell(new org.apache.pekko.cluster.typed.JoinSeedNodes(seeds));
     }
@@ -142,12 +148,29 @@ public final class BatonNode implements AutoCloseable {
     return register(Entity.of(key, create::apply));
   }
 
-  /** As {@link #register(EntityTypeKey, Function)}, for an entity with settings of its own. */
+  /**
+   * As {@link #register(EntityTypeKey, Function)}, for an entity with settings of its own. Every
+   * message delivered to one of its entities on this node is counted for the entity's shard by the
+   * node's {@link LoadMeter}, which is how rebalancing knows the busiest node.
+   */
   public <M> ActorRef<ShardingEnvelope<M>> register(Entity<M, ShardingEnvelope<M>> entity) {
-    RingSuccessorAllocation strategy = RingSuccessorAllocation.create(system);
+    String type = entity.typeKey().name();
+    RingSuccessorAllocation strategy = RingSuccessorAllocation.forType(system, type);
     types.add(entity.typeKey());
+    ShardingMessageExtractor<ShardingEnvelope<M>, M> extractor = entity.messageExtractor()
+        .orElseGet(() -> ShardingMessageExtractor.apply(entity.settings()
+            .orElseGet(() -> ClusterShardingSettings.create(system)).numberOfShards()));
+    LoadMeter meter = LoadMeter.get(system);
+    org.apache.pekko.japi.function.Function<EntityContext<M>, Behavior<M>> create =
+        entity.createBehavior();
+    Entity<M, ShardingEnvelope<M>> measured = new Entity<>(
+        context -> meter.measure(type, extractor.shardId(context.getEntityId()),
+            create.apply(context)),
+        entity.typeKey(), entity.stopMessage(), entity.entityProps(), entity.settings(),
+        entity.messageExtractor(), entity.allocationStrategy(), entity.role(),
+        entity.dataCenter());
     ActorRef<ShardingEnvelope<M>> region =
-        ClusterSharding.get(system).init(entity.withAllocationStrategy(strategy));
+        ClusterSharding.get(system).init(measured.withAllocationStrategy(strategy));
     Duration every = system.settings().config()
         .getDuration(RingSuccessorAllocation.PATH + ".observe-interval");
     system.systemActorOf(
@@ -183,6 +206,14 @@ public final class BatonNode implements AutoCloseable {
    */
   public CompletionStage<Boolean> drain(Address member) {
     return NodeDrain.get(system).drain(member, DRAIN_WRITE_TIMEOUT);
+  }
+
+  /**
+   * The measured load: messages per second per shard on this node ({@link LoadMeter#local}) and on
+   * every member ({@link LoadMeter#cluster}).
+   */
+  public LoadMeter load() {
+    return LoadMeter.get(system);
   }
 
   /** Ends {@code member}'s drain: ordinary rebalancing gives it about half the busiest load. */

@@ -234,4 +234,208 @@ class ShardPlacementTest {
     assertEquals(8, moves.size());
     assertTrue(moves.stream().allMatch(m -> m.from().equals(c) && m.to().equals(b)), moves + "");
   }
+
+  // ------------------------------------------------------------------ rebalance by measured load
+
+  private static final ShardPlacement.Tolerance EVEN_WITHIN_20_PERCENT =
+      new ShardPlacement.Tolerance(2, 0.2, 1.0);
+
+  /** Rates of the given shards, all {@code rate} messages per second. */
+  private static Map<String, Double> rates(List<String> shards, double rate) {
+    Map<String, Double> rates = new HashMap<>();
+    shards.forEach(shard -> rates.put(shard, rate));
+    return rates;
+  }
+
+  private static double sum(Map<String, Double> rates, List<Move> moves) {
+    return moves.stream().mapToDouble(m -> rates.getOrDefault(m.shard(), 0.0)).sum();
+  }
+
+  /** Applies the moves to a layout and returns the new layout. */
+  private static Map<Address, List<String>> apply(Map<Address, List<String>> layout,
+      List<Move> moves) {
+    Map<Address, List<String>> next = new HashMap<>();
+    layout.forEach((node, hosted) -> next.put(node, new ArrayList<>(hosted)));
+    for (Move move : moves) {
+      assertTrue(next.get(move.from()).remove(move.shard()), move + " of a shard not there");
+      next.get(move.to()).add(move.shard());
+    }
+    return next;
+  }
+
+  /**
+   * Property: a new empty node gets about half of the busiest node's load, the busiest node by
+   * messages per second, not by shard count.
+   */
+  @Test
+  void aJoiningNodeGetsHalfOfTheBusiestNodesLoadNotOfTheMostShards() {
+    // a hosts more shards, b carries more load.
+    Map<String, Double> rates = new HashMap<>(rates(shards("a", 20), 1.0));
+    rates.putAll(rates(shards("b", 10), 10.0));
+    var layout = layout(a, shards("a", 20), b, shards("b", 10), c, List.of());
+    List<Move> moves = ShardPlacement.rebalanceByLoad(layout, rates, Set.of(),
+        EVEN_WITHIN_20_PERCENT, Set.of());
+    assertTrue(moves.stream().allMatch(m -> m.from().equals(b) && m.to().equals(c)), "" + moves);
+    assertEquals(50.0, sum(rates, moves), 1e-9);
+    assertEquals(5, moves.size());
+  }
+
+  /** With uneven shard rates it picks the shards whose rates add up to about half the gap. */
+  @Test
+  void unevenShardRatesMoveTheHotShardsThatFitInHalfTheGap() {
+    // b: one shard of 60, two of 20, ten of 1 = 110 msg/s; c is empty. Half the gap: 55.
+    Map<String, Double> rates = new HashMap<>();
+    rates.put("hot", 60.0);
+    rates.put("warm1", 20.0);
+    rates.put("warm2", 20.0);
+    List<String> onB = new ArrayList<>(List.of("hot", "warm1", "warm2"));
+    for (String cold : shards("cold", 10)) {
+      rates.put(cold, 1.0);
+      onB.add(cold);
+    }
+    var layout = layout(a, shards("a", 4), b, onB, c, List.of());
+    rates.putAll(rates(shards("a", 4), 5.0)); // a: 20 msg/s
+    List<Move> moves = ShardPlacement.rebalanceByLoad(layout, rates, Set.of(),
+        EVEN_WITHIN_20_PERCENT, Set.of());
+    // The hot shard alone would overshoot half the gap (60 > 55): the two warm ones and cold ones.
+    assertTrue(moves.stream().noneMatch(m -> m.shard().equals("hot")), "" + moves);
+    assertTrue(moves.stream().allMatch(m -> m.from().equals(b) && m.to().equals(c)), "" + moves);
+    double moved = sum(rates, moves);
+    assertTrue(moved <= 55 && moved >= 50, "moved " + moved + ": " + moves);
+    assertEquals(Set.of("warm1", "warm2"), moves.stream().map(Move::shard)
+        .filter(s -> s.startsWith("warm")).collect(java.util.stream.Collectors.toSet()));
+  }
+
+  /**
+   * Property: repeated rounds converge to loads even within the tolerance, the busiest node of a
+   * round never ends the round below the node it gave to (no back and forth), and then stop.
+   */
+  @Test
+  void repeatedRoundsByLoadStopWithinTheToleranceWithoutTradingBack() {
+    Map<String, Double> rates = new HashMap<>();
+    java.util.Random random = new java.util.Random(42);
+    List<String> all = shards("s", 60);
+    for (String shard : all) {
+      rates.put(shard, 1 + random.nextInt(20) * 1.0);
+    }
+    Map<Address, List<String>> layout = new HashMap<>(layout(a, all.subList(0, 40), b,
+        all.subList(40, 60), c, List.of(), d, List.of()));
+    int rounds = 0;
+    List<Move> moves;
+    while (!(moves = ShardPlacement.rebalanceByLoad(layout, rates, Set.of(),
+        EVEN_WITHIN_20_PERCENT, Set.of())).isEmpty()) {
+      assertTrue(++rounds < 30, "no convergence: " + layout);
+      Address from = moves.get(0).from();
+      Address to = moves.get(0).to();
+      layout = apply(layout, moves);
+      Map<Address, Double> load = ShardPlacement.nodeLoads(layout, rates);
+      assertTrue(load.get(from) >= load.get(to), "round " + rounds + " flipped " + load);
+    }
+    Map<Address, Double> load = ShardPlacement.nodeLoads(layout, rates);
+    double high = load.values().stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+    double low = load.values().stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+    double biggestShard = rates.values().stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+    // Even within the tolerance, or as even as whole shards allow.
+    assertTrue(high - low <= 0.2 * high || high - low <= 2 * biggestShard,
+        "not balanced: " + load);
+    assertEquals(60, layout.values().stream().mapToInt(List::size).sum());
+    assertTrue(rounds >= 3, "expected several rounds, took " + rounds);
+  }
+
+  @Test
+  void withinTheLoadToleranceNothingMovesAndJustAboveItSomethingDoes() {
+    var layout = layout(a, shards("a", 10), b, shards("b", 10));
+    Map<String, Double> rates = new HashMap<>(rates(shards("a", 10), 10.0)); // 100 msg/s
+    rates.putAll(rates(shards("b", 10), 8.0)); // 80 msg/s: gap 20 = 0.2 * 100
+    assertEquals(List.of(), ShardPlacement.rebalanceByLoad(layout, rates, Set.of(),
+        EVEN_WITHIN_20_PERCENT, Set.of()));
+    rates.putAll(rates(shards("b", 10), 7.0)); // 70 msg/s: gap 30 > 20, half of it 15: one shard
+    List<Move> moves = ShardPlacement.rebalanceByLoad(layout, rates, Set.of(),
+        EVEN_WITHIN_20_PERCENT, Set.of());
+    assertEquals(1, moves.size(), "" + moves);
+    assertEquals(a, moves.get(0).from());
+  }
+
+  /** A round that can move only a sliver of the load (coarse shards, noise) moves nothing. */
+  @Test
+  void aMoveSmallerThanHalfTheToleranceIsNotWorthAHandOff() {
+    // a: 100 msg/s in one shard of 92 and one of 8; b: 70. Gap 30 > 20; half of it, 15, fits
+    // only the shard of 8, less than 0.1 * 100.
+    var layout = layout(a, List.of("big", "small"), b, shards("b", 7));
+    Map<String, Double> rates = new HashMap<>(rates(shards("b", 7), 10.0));
+    rates.put("big", 92.0);
+    rates.put("small", 8.0);
+    assertEquals(List.of(), ShardPlacement.rebalanceByLoad(layout, rates, Set.of(),
+        EVEN_WITHIN_20_PERCENT, Set.of()));
+    rates.put("big", 88.0);
+    rates.put("small", 12.0); // 12 >= 10: worth it
+    assertEquals(List.of(new Move("small", a, b)), ShardPlacement.rebalanceByLoad(layout, rates,
+        Set.of(), EVEN_WITHIN_20_PERCENT, Set.of()));
+  }
+
+  /** Property: never two moves of the same shard at once, by load as by count. */
+  @Test
+  void byLoadNothingMovesWhileAMoveIsInProgress() {
+    var layout = layout(a, shards("a", 10), b, List.of());
+    Map<String, Double> rates = rates(shards("a", 10), 10.0);
+    assertEquals(List.of(), ShardPlacement.rebalanceByLoad(layout, rates, Set.of("a3"),
+        EVEN_WITHIN_20_PERCENT, Set.of()));
+    List<Move> moves = ShardPlacement.rebalanceByLoad(layout, rates, Set.of(),
+        EVEN_WITHIN_20_PERCENT, Set.of());
+    assertEquals(5, new HashSet<>(moves.stream().map(Move::shard).toList()).size());
+  }
+
+  /** A cold cluster (no load measured, or too little to trust) balances shard counts. */
+  @Test
+  void withoutMeasuredLoadItFallsBackToShardCounts() {
+    var layout = layout(a, shards("a", 10), b, shards("b", 20), c, List.of());
+    List<Move> cold = ShardPlacement.rebalanceByLoad(layout, Map.of(), Set.of(),
+        EVEN_WITHIN_20_PERCENT, Set.of());
+    assertEquals(rebalance(layout, 2), cold);
+    assertEquals(10, cold.size());
+    // Below the threshold too: 0.5 msg/s in total.
+    List<Move> tooLittle = ShardPlacement.rebalanceByLoad(layout, Map.of("a1", 0.5), Set.of(),
+        EVEN_WITHIN_20_PERCENT, Set.of());
+    assertEquals(cold, tooLittle);
+    // With load measured, the shard counts do not matter: here a carries it all.
+    List<Move> warm = ShardPlacement.rebalanceByLoad(layout, rates(shards("a", 10), 3.0),
+        Set.of(), EVEN_WITHIN_20_PERCENT, Set.of());
+    assertTrue(warm.stream().allMatch(m -> m.from().equals(a)), "" + warm);
+  }
+
+  @Test
+  void byLoadADrainedNodeIsEmptiedFirstOntoItsSuccessor() {
+    var layout = layout(a, shards("a", 3), b, shards("b", 2), c, List.of());
+    List<Move> moves = ShardPlacement.rebalanceByLoad(layout, rates(shards("a", 3), 50.0),
+        Set.of(), EVEN_WITHIN_20_PERCENT, Set.of(b));
+    assertEquals(Set.of(new Move("b0", b, c), new Move("b1", b, c)), new HashSet<>(moves));
+  }
+
+  @Test
+  void badTolerancesAreRefusedNamingTheKey() {
+    var error = assertThrows(IllegalArgumentException.class,
+        () -> new ShardPlacement.Tolerance(2, 1.5, 1));
+    assertTrue(error.getMessage().contains("load-tolerance = 1.5"), error.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> new ShardPlacement.Tolerance(-1, 0.2, 1));
+    assertThrows(IllegalArgumentException.class, () -> new ShardPlacement.Tolerance(2, 0.2, -1));
+  }
+
+  /**
+   * Property: a node whose load report has not arrived is not mistaken for an idle one: nothing
+   * moves while it hosts shards; once it reports, balancing goes on.
+   */
+  @Test
+  void whileANodeHostingShardsHasNotReportedItsLoadNothingMoves() {
+    var layout = layout(a, shards("a", 10), b, shards("b", 10), c, List.of());
+    Map<String, Double> rates = rates(shards("a", 10), 10.0); // b's shards: no report yet
+    assertEquals(List.of(), ShardPlacement.rebalanceByLoad(layout, rates, Set.of(b), Set.of(),
+        EVEN_WITHIN_20_PERCENT, Set.of()));
+    // An empty node that has not reported is no obstacle: it carries nothing either way.
+    List<Move> moves = ShardPlacement.rebalanceByLoad(layout(a, shards("a", 10), c, List.of()),
+        rates, Set.of(c), Set.of(), EVEN_WITHIN_20_PERCENT, Set.of());
+    assertEquals(5, moves.size());
+    // In a cold cluster the shard counts decide, reports or not.
+    assertEquals(rebalance(layout, 2), ShardPlacement.rebalanceByLoad(layout, Map.of(), Set.of(b),
+        Set.of(), EVEN_WITHIN_20_PERCENT, Set.of()));
+  }
 }

@@ -37,7 +37,11 @@ import org.apache.pekko.cluster.typed.Cluster;
  *       member, then {@code STATUS-END};
  *   <li>{@code await-drained <address>}: polls the status until the node is drained and empty,
  *       then {@code DRAIN-COMPLETE <address> <ms>}; {@code await-holds <address>}: until the node
- *       hosts a shard, then {@code HOLDS <address> <count> <ms>}.
+ *       hosts a shard, then {@code HOLDS <address> <count> <ms>};
+ *   <li>{@code where}: one {@code HOSTS <address> <type/shard,...|->} line per member, then {@code
+ *       WHERE-END};
+ *   <li>{@code load-stats}: one {@code LOAD <address> <msg/s> <shards with load>} line per member
+ *       whose measured load this node knows ({@code BatonNode.load()}), then {@code LOAD-END}.
  * </ul>
  */
 public final class TakeoverNodeMain {
@@ -92,6 +96,21 @@ public final class TakeoverNodeMain {
           System.nanoTime());
       case "await-holds" -> pollStatus(node, AddressFromURIString.parse(words[1]), false,
           System.nanoTime());
+      case "where" -> node.drainStatus(ASK).whenComplete((status, error) -> {
+        if (error != null) {
+          HarnessLink.report("WHERE-FAILED " + error);
+          return;
+        }
+        status.nodes().values().forEach(n -> HarnessLink.report("HOSTS " + n.node() + " "
+            + (n.shards().isEmpty() ? "-" : String.join(",", n.shards()))));
+        HarnessLink.report("WHERE-END");
+      });
+      case "load-stats" -> {
+        node.load().cluster().forEach((address, load) -> HarnessLink.report(String.format(
+            java.util.Locale.ROOT, "LOAD %s %.2f %d", address, load.total(),
+            load.rates(ShardedCounter.KEY.name()).size())));
+        HarnessLink.report("LOAD-END");
+      }
       default -> HarnessLink.report("UNKNOWN-COMMAND " + line);
     }
   }

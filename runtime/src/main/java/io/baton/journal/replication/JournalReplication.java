@@ -57,6 +57,8 @@ public final class JournalReplication implements Extension {
 
   private static final Logger LOG = LoggerFactory.getLogger(JournalReplication.class);
   private static final int ACQUIRE_ATTEMPTS = 5;
+  /** How often a wait for a member outside the replica set checks that it is still a member. */
+  private static final java.time.Duration MEMBERSHIP_POLL = java.time.Duration.ofMillis(50);
 
   /** The extension id. */
   public static final class Id extends AbstractExtensionId<JournalReplication> {
@@ -372,9 +374,21 @@ public final class JournalReplication implements Extension {
   // ----------------------------------------------------------------------------- ownership
 
   /**
-   * Makes this node the owner of {@code persistenceId}: raises its epoch on every live member
-   * (its replica set and the others) strictly above what any of them holds, and copies to the
-   * local store any events a member has that this node lacks. Completes with the new epoch, under which this node then writes.
+   * Makes this node the owner of {@code persistenceId}: raises its epoch on its replica set
+   * strictly above what any node holds, and copies to the local store any events another node
+   * has that this node lacks. Completes with the new epoch, under which this node then writes.
+   *
+   * <p>It asks every reachable member, not only its replica set: an entity that a rebalance moves
+   * here from a node outside this node's replica set (with four nodes or more) has its events on
+   * that node and its successors only (ring A B C D, factor 2: written on {A, B}, moved to C,
+   * whose set is {C, D}; asking only {C, D} replayed nothing and the bank lost money). So the new
+   * owner tops its copy up from whichever member holds the most, before its first replay, and
+   * raises the epoch on every member that holds anything of the entity too: the previous owner's
+   * own store then refuses a stale write (decisions 0012 and 0013). The replica set must answer;
+   * a member of it that leaves the ring while asked makes the whole step start again on the ring
+   * as it is now. A member outside it is asked best effort: left out as soon as it is no longer a
+   * reachable member, or after the ack timeout; under the one-failure assumption the previous
+   * owner or its successor answers.
    */
   public CompletionStage<Long> acquire(String persistenceId) {
     return acquire(persistenceId, 1);
@@ -425,36 +439,115 @@ public final class JournalReplication implements Extension {
   }
 
   private CompletionStage<Long> acquireOnce(String persistenceId, int attempt) {
-    // Every live member, not only this node's replica set: the entity's events are on its
-    // previous owner's replica set, which with more than factor + 1 nodes need not meet this
-    // node's (ring A B C D, factor 2: written on {A, B}, moved to C, whose set is {C, D}). Asking
-    // only {C, D} replayed nothing and lost the entity's history (the bank lost money with 4
-    // nodes). Raising the epoch everywhere also fences the previous owner wherever it writes.
-    Ring ring = liveRing();
-    List<Address> set = new ArrayList<>(ring.replicaSet(ringView.self(), settings.factor()));
-    for (Address node : ring.nodes()) {
-      if (!set.contains(node)) {
-        set.add(node);
-      }
-    }
-    return queryAll(set, persistenceId).thenCompose(states -> {
-      long next = 1;
-      for (EpochState state : states) {
-        next = Math.max(next, state.epoch() + 1);
-      }
-      long epoch = next;
-      return raiseAll(set, persistenceId, epoch).thenCompose(previous -> {
-        boolean won = previous.stream().allMatch(p -> p.epoch() < epoch);
-        if (!won) {
-          if (attempt >= ACQUIRE_ATTEMPTS) {
-            throw new ReplicationException("could not take ownership of " + persistenceId
-                + ": another node raised its epoch concurrently " + attempt + " times");
+    List<Address> set = liveRing().replicaSet(ringView.self(), settings.factor());
+    List<Address> others = new ArrayList<>(ringView.reachableMembers());
+    others.removeAll(set);
+    others.removeAll(left);
+    return queryAll(set, persistenceId)
+        .thenCombine(queryEach(others, persistenceId), (own, elsewhere) -> {
+          List<EpochState> all = new ArrayList<>(own);
+          all.addAll(elsewhere);
+          return all;
+        })
+        .thenCompose(states -> {
+          long next = 1;
+          List<Address> holders = new ArrayList<>();
+          for (EpochState state : states) {
+            next = Math.max(next, state.epoch() + 1);
+            Address node = org.apache.pekko.actor.AddressFromURIString.parse(state.replica());
+            if (!set.contains(node) && (state.epoch() > 0 || state.contiguousSequenceNr() > 0
+                || state.latestSnapshotSequenceNr() > 0)) {
+              holders.add(node); // a former owner or replica outside the replica set: fence it too
+            }
           }
-          return acquire(persistenceId, attempt + 1);
+          long epoch = next;
+          return raiseAll(set, persistenceId, epoch)
+              .thenCombine(raiseEach(holders, persistenceId, epoch), (own, elsewhere) -> {
+                List<EpochState> all = new ArrayList<>(own);
+                all.addAll(elsewhere);
+                return all;
+              })
+              .thenCompose(previous -> {
+                boolean won = previous.stream().allMatch(p -> p.epoch() < epoch);
+                if (!won) {
+                  if (attempt >= ACQUIRE_ATTEMPTS) {
+                    throw new ReplicationException("could not take ownership of "
+                        + persistenceId + ": another node raised its epoch concurrently "
+                        + attempt + " times");
+                  }
+                  return acquire(persistenceId, attempt + 1);
+                }
+                return topUp(persistenceId, states, epoch).thenApply(done -> epoch);
+              });
+        });
+  }
+
+  /**
+   * Asks each of {@code nodes} (members outside the replica set) what it holds of the entity; a
+   * node that does not answer within the ack timeout is left out (it may have just died before
+   * the cluster noticed): under the one-failure assumption the entity's previous owner or its
+   * successor answers.
+   */
+  private CompletionStage<List<EpochState>> queryEach(List<Address> nodes, String persistenceId) {
+    return each(nodes, node -> AskPattern.<ReplicationMessage, EpochState>ask(endpoint(node),
+        replyTo -> new ReplicationMessage.QueryEpoch(persistenceId, replyTo),
+        settings.ackTimeout(), typed.scheduler()), "asking", persistenceId);
+  }
+
+  /** Raises the epoch on each of {@code nodes} (holders outside the replica set), best effort. */
+  private CompletionStage<List<EpochState>> raiseEach(
+      List<Address> nodes, String persistenceId, long epoch) {
+    return each(nodes, node -> AskPattern.<ReplicationMessage, EpochState>ask(endpoint(node),
+        replyTo -> new ReplicationMessage.RaiseEpoch(persistenceId, epoch, self, replyTo),
+        settings.ackTimeout(), typed.scheduler()), "fencing", persistenceId);
+  }
+
+  private CompletionStage<List<EpochState>> each(List<Address> nodes,
+      java.util.function.Function<Address, CompletionStage<EpochState>> ask, String what,
+      String persistenceId) {
+    List<CompletableFuture<EpochState>> replies = new ArrayList<>();
+    for (Address node : nodes) {
+      CompletableFuture<EpochState> reply = new CompletableFuture<>();
+      ask.apply(node).whenComplete((state, failure) -> {
+        if (failure != null && !reply.isDone()) {
+          LOG.info("taking ownership of {}: {} {} failed ({}); going on without it",
+              persistenceId, what, node, failure.toString());
         }
-        return topUp(persistenceId, states, epoch).thenApply(done -> epoch);
+        reply.complete(failure == null ? state : null);
       });
+      stopWaitingIfGone(node, reply, what, persistenceId);
+      replies.add(reply);
+    }
+    return CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new)).thenApply(done -> {
+      List<EpochState> answered = new ArrayList<>();
+      for (CompletableFuture<EpochState> reply : replies) {
+        if (reply.join() != null) {
+          answered.add(reply.join());
+        }
+      }
+      return answered;
     });
+  }
+
+  /**
+   * Completes {@code reply} with nothing as soon as {@code node} is no longer a reachable Up member
+   * (a node killed a moment before it was asked is downed within about one probe interval): a
+   * recovery then waits for the cluster's detection, not for the whole ack timeout.
+   */
+  private void stopWaitingIfGone(Address node, CompletableFuture<EpochState> reply, String what,
+      String persistenceId) {
+    if (reply.isDone()) {
+      return;
+    }
+    if (!ringView.reachableMembers().contains(node)) {
+      if (reply.complete(null)) {
+        LOG.info("taking ownership of {}: {} {} is gone or unreachable; going on without it",
+            persistenceId, what, node);
+      }
+      return;
+    }
+    typed.scheduler().scheduleOnce(MEMBERSHIP_POLL,
+        () -> stopWaitingIfGone(node, reply, what, persistenceId), typed.executionContext());
   }
 
   private CompletionStage<List<EpochState>> queryAll(List<Address> set, String persistenceId) {

@@ -40,6 +40,19 @@ final class RingView {
     return self;
   }
 
+  /** The Up members that no node has marked unreachable, in ring order. */
+  List<Address> reachableMembers() {
+    Ring ring = ring();
+    if (cluster == null) {
+      return ring.nodes();
+    }
+    List<Address> reachable = new ArrayList<>(ring.nodes());
+    for (Member member : cluster.state().getUnreachable()) {
+      reachable.remove(member.address());
+    }
+    return reachable;
+  }
+
   /** The Up members in ring order (just this node without a cluster). */
   Ring ring() {
     if (cluster == null) {

@@ -338,6 +338,29 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   /**
+   * Starts a node that was left out of the first start ({@link Builder#running}): it joins the
+   * running cluster, seeded with the nodes that are running and not frozen.
+   *
+   * @throws IllegalStateException if the node was started before (use {@link #restart})
+   */
+  public void startLater(String node) {
+    Node n = known(node);
+    if (n.incarnation != null) {
+      throw new IllegalStateException(node + " was started before: restart it instead");
+    }
+    List<String> seeds = new ArrayList<>();
+    for (Node other : nodes.values()) {
+      if (other.incarnation != null && other.incarnation.process.isAlive() && !other.frozen) {
+        seeds.add(address(other.name));
+      }
+    }
+    if (seeds.isEmpty()) {
+      seeds.add(address(node));
+    }
+    launch(n, seeds);
+  }
+
+  /**
    * Kills every process this harness started (SIGKILL by PID, which also ends a frozen one), waits
    * until each has exited, closes their pipes and deletes the data directories. Safe to call more
    * than once; the first failure is thrown after everything was attempted.
@@ -384,7 +407,11 @@ public final class LocalCluster implements AutoCloseable {
   private LocalCluster startAll() {
     String seed = address(nodes.keySet().iterator().next());
     try {
+      int launched = 0;
       for (Node node : nodes.values()) {
+        if (launched++ == spec.running) {
+          break; // the others join later, by startLater
+        }
         launch(node, List.of(seed));
       }
     } catch (RuntimeException e) {
@@ -815,6 +842,7 @@ public final class LocalCluster implements AutoCloseable {
   public static final class Builder {
     private final Class<?> mainClass;
     private int nodes = 3;
+    private int running = Integer.MAX_VALUE;
     private String clusterName = "baton";
     private Path logDirectory = Path.of("target", "local-cluster", "cluster");
     private final List<String> arguments = new ArrayList<>();
@@ -837,6 +865,19 @@ public final class LocalCluster implements AutoCloseable {
         throw new IllegalArgumentException("a cluster needs at least 1 node, not " + count);
       }
       this.nodes = count;
+      return this;
+    }
+
+    /**
+     * How many nodes {@link #start} starts ({@code node1} up to {@code node<count>}); the others
+     * join when the test calls {@link LocalCluster#startLater}. All by default. {@link
+     * LocalCluster#awaitAllUp} needs every node started.
+     */
+    public Builder running(int count) {
+      if (count < 1) {
+        throw new IllegalArgumentException("at least 1 node must run from the start, not " + count);
+      }
+      this.running = count;
       return this;
     }
 
