@@ -40,7 +40,8 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 /**
  * A running Baton node: an ActorSystem configured by {@link NodeConfig}, the replicated journal as
  * the persistence plugin, the {@link ProcessDeathDetector}, and sharded entity types placed by
- * {@link RingSuccessorAllocation}.
+ * {@link RingSuccessorAllocation}. It joins its seed nodes once its journal is open; a node given
+ * no seed nodes starts a cluster of its own, so a single node needs no configuration at all.
  *
  * <pre>{@code
  * BatonNode node = BatonNode.start(NodeConfig.load());
@@ -116,9 +117,12 @@ public final class BatonNode implements AutoCloseable {
     LoadMeter meter = LoadMeter.get(system);
     // /status shows each shard's measured messages per second (null until the first sample).
     io.baton.ops.OperatorEndpoint.get(system).useLoadSource(() -> meter.local().rates());
-    if (!seeds.isEmpty()) {
-      Cluster.get(system).manager().tell(new org.apache.pekko.cluster.typed.JoinSeedNodes(seeds));
+    if (seeds.isEmpty()) {
+      // No seed nodes (a node started with no flags): it starts a cluster of its own, which
+      // other nodes may join by naming it as their seed.
+      seeds.add(Cluster.get(system).selfMember().address());
     }
+    Cluster.get(system).manager().tell(new org.apache.pekko.cluster.typed.JoinSeedNodes(seeds));
     return new BatonNode(node, system);
   }
 

@@ -89,6 +89,8 @@ public final class JournalReplication implements Extension {
   private final Map<Address, ReplicaLink> links = new ConcurrentHashMap<>();
   /** Members downed or removed and not Up again: never replica targets (see replicaLeft). */
   private final java.util.Set<Address> left = ConcurrentHashMap.newKeySet();
+  /** This node was downed or removed (set once, by the ring watch): every write fails. */
+  private volatile boolean selfLeft;
   /** Ownership questions waiting for each node's answer; failed at once if it leaves. */
   private final Map<Address, java.util.Set<CompletableFuture<?>>> askedNodes =
       new ConcurrentHashMap<>();
@@ -201,6 +203,9 @@ public final class JournalReplication implements Extension {
    */
   private CompletionStage<Void> replicate(List<EventRecord> events, Map<String, Long> epochs,
       java.util.Set<Address> confirmed, int reroutes) {
+    if (selfLeft) {
+      return CompletableFuture.failedFuture(downed());
+    }
     List<Address> targets = new ArrayList<>(replicaTargets());
     targets.removeAll(confirmed);
     targets.removeAll(left);
@@ -246,6 +251,13 @@ public final class JournalReplication implements Extension {
    */
   void replicaLeft(Address member) {
     if (member.equals(ringView.self())) {
+      selfLeft();
+      return;
+    }
+    if (selfLeft) {
+      // Once this node is downed, Pekko reports every other member removed as it shuts its
+      // cluster down: that is not the ring shrinking, and must not turn a pending write into a
+      // write with no replica.
       return;
     }
     left.add(member);
@@ -260,6 +272,31 @@ public final class JournalReplication implements Extension {
     if (link != null) {
       link.abandon();
     }
+  }
+
+  /**
+   * This node was downed or removed: it owns nothing any more (the cluster has given its entities
+   * to other nodes, which raised their epochs on its replicas), so every write waiting for a
+   * replica fails now, and every later write and ownership request fails at once. Without this, a
+   * node downed after a freeze saw every other member removed while it shut down, rerouted its
+   * pending write to "the replica set as it is now" (itself alone) and acknowledged it.
+   */
+  private void selfLeft() {
+    selfLeft = true;
+    ReplicationException failure = downed();
+    for (java.util.Set<CompletableFuture<?>> waiting : askedNodes.values()) {
+      for (CompletableFuture<?> future : waiting) {
+        future.completeExceptionally(failure);
+      }
+    }
+    for (ReplicaLink link : links.values()) {
+      link.abandon();
+    }
+  }
+
+  private ReplicationException downed() {
+    return new ReplicationException("this node (" + self + ") was downed or removed from the"
+        + " cluster: it owns no entity any more and refuses to write; restart it to rejoin");
   }
 
   /** {@code member} is Up (again): it may be a replica target. */
@@ -439,6 +476,9 @@ public final class JournalReplication implements Extension {
   }
 
   private CompletionStage<Long> acquireOnce(String persistenceId, int attempt) {
+    if (selfLeft) {
+      return CompletableFuture.failedFuture(downed());
+    }
     List<Address> set = liveRing().replicaSet(ringView.self(), settings.factor());
     List<Address> others = new ArrayList<>(ringView.reachableMembers());
     others.removeAll(set);
