@@ -7,6 +7,9 @@ import io.baton.ring.DrainStatus;
 import io.baton.ring.NodeDrain;
 import io.baton.ring.ProcessDeathDetector;
 import io.baton.ring.RingSuccessorAllocation;
+import io.baton.upgrade.BehaviourVersion;
+import io.baton.upgrade.BehaviourVersions;
+import io.baton.upgrade.SchemaVersions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -108,6 +111,8 @@ public final class BatonNode implements AutoCloseable {
     ActorSystem<Void> system = ActorSystem.create(
         guardian(ProcessDeathDetector.Settings.fromConfig(joinLater)), node.clusterName(),
         joinLater);
+    // Validates baton.upgrade.migrations now, rather than at the first write.
+    SchemaVersions.get(system);
     JournalReplication.get(system);
     NodeDrain.get(system);
     if (!seeds.isEmpty()) {
@@ -142,8 +147,28 @@ public final class BatonNode implements AutoCloseable {
     return register(Entity.of(key, create::apply));
   }
 
-  /** As {@link #register(EntityTypeKey, Function)}, for an entity with settings of its own. */
+  /**
+   * As {@link #register(EntityTypeKey, Function)}, declaring the version of the type's behaviour
+   * on this node (shown by the operator status; see {@link BehaviourVersion}).
+   */
+  public <M> ActorRef<ShardingEnvelope<M>> register(EntityTypeKey<M> key,
+      Function<EntityContext<M>, Behavior<M>> create, BehaviourVersion version) {
+    return register(Entity.of(key, create::apply), version);
+  }
+
+  /** As {@link #register(Entity)}, declaring the version of the type's behaviour on this node. */
+  public <M> ActorRef<ShardingEnvelope<M>> register(
+      Entity<M, ShardingEnvelope<M>> entity, BehaviourVersion version) {
+    BehaviourVersions.get(system).declare(entity.typeKey().name(), version);
+    return register(entity);
+  }
+
+  /**
+   * As {@link #register(EntityTypeKey, Function)}, for an entity with settings of its own. A type
+   * registered without a {@link BehaviourVersion} is at version 1.
+   */
   public <M> ActorRef<ShardingEnvelope<M>> register(Entity<M, ShardingEnvelope<M>> entity) {
+    BehaviourVersions.get(system).declareDefault(entity.typeKey().name());
     RingSuccessorAllocation strategy = RingSuccessorAllocation.create(system);
     types.add(entity.typeKey());
     ActorRef<ShardingEnvelope<M>> region =

@@ -72,7 +72,7 @@ class NodeConfigTest {
     assertEquals(Duration.ofSeconds(1), config.getDuration("pekko.cluster.seed-node-timeout"));
     assertEquals("off", config.getString("pekko.actor.allow-java-serialization"));
     assertEquals(
-        "jackson-cbor",
+        "baton-cbor",
         config.getString("pekko.actor.serialization-bindings.\"io.baton.runtime.ClusterSerializable\""));
     assertEquals("n1", config.getString("baton.node.name"));
   }

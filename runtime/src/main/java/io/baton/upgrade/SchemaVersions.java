@@ -1,0 +1,68 @@
+package io.baton.upgrade;
+
+import io.baton.upgrade.internal.SchemaRegistry;
+import java.util.Objects;
+import org.apache.pekko.actor.AbstractExtensionId;
+import org.apache.pekko.actor.ActorSystem;
+import org.apache.pekko.actor.ExtendedActorSystem;
+import org.apache.pekko.actor.Extension;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+
+/**
+ * This node's schema versions: the schema of every class it serializes (its migrations, from
+ * {@link MigratedBy} and {@code baton.upgrade.migrations}) and the {@link ActiveVersions} it writes
+ * at. Baton's serializer reads both on every write and read.
+ *
+ * <p>The configured migrations are validated when the extension starts (a Baton node starts it
+ * with the actor system). The active versions are a volatile reference: {@link
+ * #useActiveVersions} may replace them from any thread (the version gate does, as the cluster's
+ * members change); until then every class is written at its current version.
+ */
+public final class SchemaVersions implements Extension {
+
+  /** The extension id. */
+  public static final class Id extends AbstractExtensionId<SchemaVersions> {
+    @Override
+    public SchemaVersions createExtension(ExtendedActorSystem system) {
+      return new SchemaVersions(
+          SchemaRegistry.fromConfig(system.settings().config(), system.dynamicAccess().classLoader()));
+    }
+  }
+
+  private static final Id ID = new Id();
+
+  public static SchemaVersions get(ActorSystem system) {
+    return ID.get(system);
+  }
+
+  public static SchemaVersions get(org.apache.pekko.actor.typed.ActorSystem<?> system) {
+    return ID.get(Adapter.toClassic(system));
+  }
+
+  private final SchemaRegistry registry;
+  private volatile ActiveVersions active = ActiveVersions.CURRENT;
+
+  private SchemaVersions(SchemaRegistry registry) {
+    this.registry = registry;
+  }
+
+  /** The schema of a class this node writes (version 1 when it has no migration). */
+  public ClassSchema schemaOf(Class<?> type) {
+    return registry.schemaOf(type);
+  }
+
+  /** The registry, for Baton's serializer. */
+  public SchemaRegistry registry() {
+    return registry;
+  }
+
+  /** Where the versions this node writes come from now. */
+  public ActiveVersions activeVersions() {
+    return active;
+  }
+
+  /** Replaces where the versions this node writes come from. */
+  public void useActiveVersions(ActiveVersions versions) {
+    this.active = Objects.requireNonNull(versions, "versions");
+  }
+}
