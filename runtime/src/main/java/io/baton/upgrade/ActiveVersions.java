@@ -16,7 +16,8 @@ public interface ActiveVersions {
   /**
    * The version to write {@code className} at, given the version this code is at. A value above
    * {@code currentVersion} is read as {@code currentVersion}; one below what the class's migration
-   * can write makes the write fail with a {@link SchemaVersionException}.
+   * can write (0: some member does not know the class) makes the write fail with a {@link
+   * SchemaVersionException}.
    */
   int activeVersion(String className, int currentVersion);
 }

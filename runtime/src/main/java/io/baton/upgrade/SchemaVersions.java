@@ -51,6 +51,18 @@ public final class SchemaVersions implements Extension {
     return registry.schemaOf(type);
   }
 
+  /**
+   * The version this node writes {@code type} at now: its current version unless the cluster
+   * still reads only an older one. A behaviour whose new release adds information that the older
+   * version cannot carry (a downgrade would drop it) can check this before it offers the new
+   * feature.
+   */
+  public int activeVersionOf(Class<?> type) {
+    ClassSchema schema = schemaOf(type);
+    return Math.min(schema.currentVersion(),
+        active.activeVersion(schema.className(), schema.currentVersion()));
+  }
+
   /** The registry, for Baton's serializer. */
   public SchemaRegistry registry() {
     return registry;

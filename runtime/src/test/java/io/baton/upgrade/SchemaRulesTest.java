@@ -34,6 +34,13 @@ class SchemaRulesTest {
   }
 
   @Test
+  void aClassSomeMemberDoesNotKnowIsNotWritten() {
+    SchemaVersionException error = assertThrows(SchemaVersionException.class,
+        () -> SchemaRules.writeVersion(ClassSchema.unversioned("com.x.New"), 0));
+    assertTrue(error.getMessage().contains("does not know this class"), error.getMessage());
+  }
+
+  @Test
   void readsTheCurrentVersionAsIsAndUpgradesOlderReadableOnes() throws Exception {
     assertEquals(SchemaRules.Read.AS_IS, SchemaRules.read("com.x.Event", 3, Optional.of(V3)));
     assertEquals(SchemaRules.Read.UPGRADE, SchemaRules.read("com.x.Event", 2, Optional.of(V3)));

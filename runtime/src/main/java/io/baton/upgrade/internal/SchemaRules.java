@@ -24,12 +24,20 @@ public final class SchemaRules {
 
   /**
    * The version to write {@code schema}'s class at when the cluster's active version of it is
-   * {@code active}: the active version, capped at the current one.
+   * {@code active}: the active version, capped at the current one. An active version of 0 means
+   * that some member does not know the class at all.
    *
    * @throws SchemaVersionException when the active version is older than this code can write
    */
   public static int writeVersion(ClassSchema schema, int active) throws SchemaVersionException {
     int version = Math.min(active, schema.currentVersion());
+    if (version < 1) {
+      throw SchemaVersionException.of("Cannot write " + schema.className() + ": some member of "
+          + "the cluster runs an older release that does not know this class, and would fail to "
+          + "read it. Write it only once every node runs this release (check "
+          + "SchemaVersions.activeVersionOf), or finish upgrading the older nodes first.",
+          schema.className(), version);
+    }
     if (version < schema.oldestWritable()) {
       throw SchemaVersionException.of("Cannot write " + schema.className() + " at schema version "
           + version + ", the version the cluster still reads: this node's code writes versions "
