@@ -115,6 +115,7 @@ public final class BatonNode implements AutoCloseable {
     SchemaVersions.get(system);
     JournalReplication.get(system);
     NodeDrain.get(system);
+    io.baton.upgrade.internal.VersionGateActor.start(system);
     if (!seeds.isEmpty()) {
       Cluster.get(system).manager().tell(new org.apache.pekko.cluster.typed.JoinSeedNodes(seeds));
     }

@@ -63,6 +63,23 @@ public final class SchemaVersions implements Extension {
         active.activeVersion(schema.className(), schema.currentVersion()));
   }
 
+  /**
+   * Declares classes this node writes or reads, so that the version gate knows their versions
+   * before their first use (a class is otherwise known from its first serialization). A sealed
+   * interface or class stands for all its permitted subclasses, recursively: declare an entity's
+   * event, state and command roots at start.
+   */
+  public void declare(Class<?>... types) {
+    for (Class<?> type : types) {
+      if (type.isSealed()) {
+        declare(type.getPermittedSubclasses());
+      }
+      if (!type.isInterface()) {
+        registry.schemaOf(type);
+      }
+    }
+  }
+
   /** The registry, for Baton's serializer. */
   public SchemaRegistry registry() {
     return registry;

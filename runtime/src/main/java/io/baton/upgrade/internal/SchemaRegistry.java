@@ -90,6 +90,19 @@ public final class SchemaRegistry {
     });
   }
 
+  /**
+   * The current version of every class this registry knows now: the classes configured in {@code
+   * baton.upgrade.migrations} that exist on this node, and every class resolved so far (written,
+   * read or declared). What this node tells the version gate.
+   */
+  public Map<String, Integer> known() {
+    configured.keySet().forEach(this::schemaOf);
+    Map<String, Integer> versions = new java.util.TreeMap<>();
+    byName.forEach((name, schema) ->
+        schema.ifPresent(found -> versions.put(name, found.currentVersion())));
+    return versions;
+  }
+
   private ClassSchema resolve(Class<?> type) {
     String name = type.getName();
     MigratedBy annotation = type.getAnnotation(MigratedBy.class);
