@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.baton.upgrade.internal.VersionGateActor;
 import java.time.Duration;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorRefResolver;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
@@ -12,9 +14,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Two nodes in one JVM, a real Pekko cluster: a release 2 node writes release 1's version while a
- * release 1 node is a member, and release 1 reads it; when the release 1 node leaves, release 2's
- * version becomes active.
+ * Two nodes in one JVM, a real Pekko cluster: a release 2 node writes release 1's version (stored
+ * data and messages over remoting) while a release 1 node is a member, and release 1 reads it;
+ * when the release 1 node leaves, release 2's version becomes active.
  */
 @Timeout(90)
 class VersionGateClusterTest {
@@ -63,6 +65,13 @@ class VersionGateClusterTest {
       Release.Stored down = node2.write(new Ledger.V2.Deposited(250));
       assertEquals(Ledger.V1.Deposited.class.getName() + "#1", down.manifest());
       assertEquals(new Ledger.V1.Deposited(250), release1.read(down));
+
+      // A message from release 2 to an actor on the release 1 node arrives in release 1's format.
+      TestProbe<Object> inbox = release1.kit.createTestProbe();
+      ActorRef<Object> remote = ActorRefResolver.get(node2.kit.system()).resolveActorRef(
+          ActorRefResolver.get(release1.kit.system()).toSerializationFormat(inbox.ref()));
+      remote.tell(new Ledger.V2.Deposited(75));
+      assertEquals(new Ledger.V1.Deposited(75), inbox.receiveMessage(Duration.ofSeconds(10)));
 
       release1.close(); // leaves the cluster
       release1 = null;

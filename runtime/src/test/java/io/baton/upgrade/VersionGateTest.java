@@ -66,7 +66,7 @@ class VersionGateTest {
   void anOperatorsHoldKeepsTheOldestWritableVersionEvenWhenEveryMemberReadsTheNewOne() {
     assertEquals(2, VersionGate.writeAt(V3, 3, true));
     assertEquals(2, VersionGate.writeAt(V3, 2, true));
-    assertEquals(2, VersionGate.writeAt(ClassSchema.unversioned("com.x.Plain"), 2, true) + 1);
+    assertEquals(1, VersionGate.writeAt(ClassSchema.unversioned("com.x.Plain"), 1, true));
   }
 
   @Test
