@@ -74,6 +74,9 @@ class NodeConfigTest {
     assertEquals(
         "baton-cbor",
         config.getString("pekko.actor.serialization-bindings.\"io.baton.runtime.ClusterSerializable\""));
+    assertEquals(
+        "io.baton.upgrade.internal.LegacyJacksonCborSerializer",
+        config.getString("pekko.actor.serializers.jackson-cbor"));
     assertEquals("n1", config.getString("baton.node.name"));
   }
 
