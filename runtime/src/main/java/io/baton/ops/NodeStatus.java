@@ -77,8 +77,8 @@ public record NodeStatus(
    * @param name its {@code baton.node.name}, or its address
    * @param batonVersion the Baton version it runs
    * @param appVersion the application version it runs ({@code baton.node.app-version})
-   * @param behaviourVersions the behaviour version per entity type it runs; empty until entity
-   *     types declare versions
+   * @param behaviourVersions the behaviour version per entity type it runs (1 for a type
+   *     registered without one)
    * @param shards the shards it hosts, per entity type
    * @param shardCount the shards it hosts, all types together
    * @param entities the entities running in those shards

@@ -8,6 +8,9 @@ import io.baton.ring.LoadMeter;
 import io.baton.ring.NodeDrain;
 import io.baton.ring.ProcessDeathDetector;
 import io.baton.ring.RingSuccessorAllocation;
+import io.baton.upgrade.BehaviourVersion;
+import io.baton.upgrade.BehaviourVersions;
+import io.baton.upgrade.SchemaVersions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -112,11 +115,14 @@ public final class BatonNode implements AutoCloseable {
     ActorSystem<Void> system = ActorSystem.create(
         guardian(ProcessDeathDetector.Settings.fromConfig(joinLater)), node.clusterName(),
         joinLater);
+    // Validates baton.upgrade.migrations now, rather than at the first write.
+    SchemaVersions.get(system);
     JournalReplication.get(system);
     NodeDrain.get(system);
     LoadMeter meter = LoadMeter.get(system);
     // /status shows each shard's measured messages per second (null until the first sample).
     io.baton.ops.OperatorEndpoint.get(system).useLoadSource(() -> meter.local().rates());
+    io.baton.upgrade.internal.VersionGateActor.start(system);
     if (seeds.isEmpty()) {
       // No seed nodes (a node started with no flags): it starts a cluster of its own, which
       // other nodes may join by naming it as their seed.
@@ -153,12 +159,30 @@ public final class BatonNode implements AutoCloseable {
   }
 
   /**
+   * As {@link #register(EntityTypeKey, Function)}, declaring the version of the type's behaviour
+   * on this node (shown by the operator status; see {@link BehaviourVersion}).
+   */
+  public <M> ActorRef<ShardingEnvelope<M>> register(EntityTypeKey<M> key,
+      Function<EntityContext<M>, Behavior<M>> create, BehaviourVersion version) {
+    return register(Entity.of(key, create::apply), version);
+  }
+
+  /** As {@link #register(Entity)}, declaring the version of the type's behaviour on this node. */
+  public <M> ActorRef<ShardingEnvelope<M>> register(
+      Entity<M, ShardingEnvelope<M>> entity, BehaviourVersion version) {
+    BehaviourVersions.get(system).declare(entity.typeKey().name(), version);
+    return register(entity);
+  }
+
+  /**
    * As {@link #register(EntityTypeKey, Function)}, for an entity with settings of its own. Every
    * message delivered to one of its entities on this node is counted for the entity's shard by the
-   * node's {@link LoadMeter}, which is how rebalancing knows the busiest node.
+   * node's {@link LoadMeter}, which is how rebalancing knows the busiest node. A type registered
+   * without a {@link BehaviourVersion} is at version 1.
    */
   public <M> ActorRef<ShardingEnvelope<M>> register(Entity<M, ShardingEnvelope<M>> entity) {
     String type = entity.typeKey().name();
+    BehaviourVersions.get(system).declareDefault(type);
     RingSuccessorAllocation strategy = RingSuccessorAllocation.forType(system, type);
     types.add(entity.typeKey());
     ShardingMessageExtractor<ShardingEnvelope<M>, M> extractor = entity.messageExtractor()

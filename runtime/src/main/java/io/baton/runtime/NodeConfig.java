@@ -240,6 +240,10 @@ public record NodeConfig(
     keys.put("pekko.logging-filter", "org.apache.pekko.event.slf4j.Slf4jLoggingFilter");
     keys.put("pekko.actor.provider", "cluster");
     keys.put("pekko.actor.allow-java-serialization", "off");
+    // Also in reference.conf; repeated here because a fat jar concatenates reference.conf files
+    // and Pekko's own definition of this key, appended after Baton's, would win there.
+    keys.put("pekko.actor.serializers.jackson-cbor",
+        "io.baton.upgrade.internal.LegacyJacksonCborSerializer");
     keys.put("pekko.remote.artery.transport", "tcp");
     keys.put("pekko.remote.artery.canonical.hostname", host);
     keys.put("pekko.remote.artery.canonical.port", port);

@@ -72,8 +72,11 @@ class NodeConfigTest {
     assertEquals(Duration.ofSeconds(1), config.getDuration("pekko.cluster.seed-node-timeout"));
     assertEquals("off", config.getString("pekko.actor.allow-java-serialization"));
     assertEquals(
-        "jackson-cbor",
+        "baton-cbor",
         config.getString("pekko.actor.serialization-bindings.\"io.baton.runtime.ClusterSerializable\""));
+    assertEquals(
+        "io.baton.upgrade.internal.LegacyJacksonCborSerializer",
+        config.getString("pekko.actor.serializers.jackson-cbor"));
     assertEquals("n1", config.getString("baton.node.name"));
   }
 

@@ -12,8 +12,8 @@ import java.util.Map;
  * @param name its {@code baton.node.name}, or its address
  * @param batonVersion the Baton version it runs
  * @param appVersion its {@code baton.node.app-version}
- * @param behaviourVersions the behaviour version per entity type; empty until entity types
- *     declare versions (the upgrade work fills it)
+ * @param behaviourVersions the behaviour version per entity type registered on it ({@link
+ *     io.baton.upgrade.BehaviourVersions}; 1 for a type registered without one)
  * @param shards per entity type, each hosted shard's entity count
  * @param unansweredTypes entity types whose region did not report its shards in time
  * @param messagesPerSecond per entity type, per shard, the measured load; empty while no load

@@ -110,7 +110,7 @@ public final class NodeReports {
           observation.name(),
           NodeObservation.version(),
           observation.appVersion(),
-          Map.of(),
+          io.baton.upgrade.BehaviourVersions.get(system).forStatus(),
           new TreeMap<>(shards),
           missing,
           measuredLoad(),

@@ -1,0 +1,24 @@
+/**
+ * Upgrading in service: schema versions of every value that leaves a JVM, migrations both ways,
+ * and the version gate that keeps a cluster running two releases readable by both.
+ *
+ * <ul>
+ *   <li>A class declares its schema history with a {@link io.baton.upgrade.SchemaMigration} named
+ *       by {@link io.baton.upgrade.MigratedBy} (or {@code baton.upgrade.migrations}); without one
+ *       it is at version 1.
+ *   <li>Baton's serializer ({@code baton-cbor}, bound to {@link
+ *       io.baton.runtime.ClusterSerializable}) stores {@code Class#version} with every payload,
+ *       upgrades older data on read, writes at the cluster's active version ({@link
+ *       io.baton.upgrade.ActiveVersions}) and refuses what it cannot read with a {@link
+ *       io.baton.upgrade.SchemaVersionException}.
+ *   <li>{@link io.baton.upgrade.VersionGate} decides the active versions from every live member's
+ *       report; {@link io.baton.upgrade.SchemaVersions} holds this node's registry and active
+ *       versions.
+ *   <li>{@link io.baton.upgrade.BehaviourVersion}: the version of an entity type's behaviour,
+ *       declared at registration and shown by the operator status.
+ * </ul>
+ *
+ * <p>Design: {@code docs/decisions/0014-schema-versions.md}; user guide: {@code
+ * docs/guide/upgrade.md}.
+ */
+package io.baton.upgrade;
