@@ -130,8 +130,11 @@ public record NodeStatus(
    * @param drains one entry per drained node (docs/decisions/0011-drain.md)
    * @param catchUp one entry per (owner, replica) pair whose background catch-up has run, from the
    *     reports of the owners that answered
+   * @param rebalances one entry per entity type whose shard coordinator has moved shards (or is
+   *     moving some now): shards moving now, rounds and shards moved so far, the latest round
    */
-  public record Progress(List<DrainProgress> drains, List<CatchUpProgress> catchUp) {}
+  public record Progress(List<DrainProgress> drains, List<CatchUpProgress> catchUp,
+      List<io.baton.ring.RebalanceActivity> rebalances) {}
 
   /**
    * The catch-up of one replica by one owner (the owner's {@code replication.catchUp} entry).

@@ -167,6 +167,11 @@ public final class StatusCommand implements Callable<Integer> {
             catchUp.caughtUp() ? "caught up" : "CATCHING UP", catchUp.entitiesBehind(),
             catchUp.entitiesInPass(), catchUp.eventsCopied()));
       }
+      if (status.progress().rebalances() != null) {
+        for (io.baton.ring.RebalanceActivity rebalance : status.progress().rebalances()) {
+          text.append("  rebalance  ").append(renderRebalance(rebalance)).append('\n');
+        }
+      }
     }
     CommitStats store = status.store();
     if (store != null) {
@@ -204,6 +209,19 @@ public final class StatusCommand implements Callable<Integer> {
   }
 
   /** One line on a drain: how many shards are left of how many, or that it is complete. */
+  public static String renderRebalance(io.baton.ring.RebalanceActivity rebalance) {
+    StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
+        "%s: %d shard(s) moving now; %d moved in %d round(s)", rebalance.type(),
+        rebalance.shardsMovingNow(), rebalance.shardsMoved(), rebalance.rounds()));
+    io.baton.ring.RebalanceActivity.Round last = rebalance.lastRound();
+    if (last != null) {
+      line.append(String.format(Locale.ROOT, "; last: %d by %s from %s to %s at %s", last.shards(),
+          last.kind(), last.from(), last.to(), java.time.Instant.ofEpochMilli(last.atEpochMillis())));
+    }
+    return line.toString();
+  }
+
+  /** One line of progress of a drain. */
   public static String renderDrain(DrainProgress drain) {
     String who = drain.name().equals(drain.node())
         ? drain.node() : drain.name() + " (" + drain.node() + ")";

@@ -207,7 +207,9 @@ class DrainCommandTest {
                 false, false, null, null, null, null, null, null, null, null, null, null)),
         new NodeStatus.Progress(
             List.of(DrainProgress.of(NODE, "node2", 0, 6)),
-            List.of(new NodeStatus.CatchUpProgress(a, NODE, 2, 5, 80, false))));
+            List.of(new NodeStatus.CatchUpProgress(a, NODE, 2, 5, 80, false)),
+            List.of(new io.baton.ring.RebalanceActivity(a, "account", 3, 2, 9,
+                new io.baton.ring.RebalanceActivity.Round(0, "load", a, NODE, 4)))));
     String text = StatusCommand.render(status);
     List<String> lines = text.lines().toList();
     int first = lines.indexOf("  * 1. " + a + " (node1)");
@@ -225,6 +227,8 @@ class DrainCommandTest {
         text);
     assertTrue(text.contains("  catch-up   " + a + " -> " + NODE + ": CATCHING UP, 2 of 5 entities"
         + " behind, 80 events copied"), text);
+    assertTrue(text.contains("  rebalance  account: 3 shard(s) moving now; 9 moved in 2 round(s);"
+        + " last: 4 by load from " + a + " to " + NODE + " at 1970-01-01T00:00:00Z"), text);
     assertTrue(text.contains("Up, Baton 0.1.0, app 2.0.0, up 1m 5s"), text);
   }
 

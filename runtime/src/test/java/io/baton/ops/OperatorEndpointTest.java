@@ -98,7 +98,7 @@ class OperatorEndpointTest {
 
   private static void startPlaces(ActorSystem<?> system) {
     ClusterSharding.get(system).init(Entity.of(PLACE, ctx -> place())
-        .withAllocationStrategy(RingSuccessorAllocation.create(system)));
+        .withAllocationStrategy(RingSuccessorAllocation.forType(system, PLACE.name())));
   }
 
   private static String where(ActorSystem<?> from, String id) throws Exception {
@@ -458,6 +458,12 @@ class OperatorEndpointTest {
           drainedStatus + "\n" + accepted.body());
       assertEquals(0, nodeIn(drainedStatus, addressB).at("/shardCount").asInt());
       assertTrue(drainedStatus.at("/progress/drains/0/complete").asBoolean());
+      // The coordinator's strategy reports the drain round that moved B's shards.
+      JsonNode rebalance = drainedStatus.at("/progress/rebalances/0");
+      assertEquals(PLACE.name(), rebalance.at("/type").asText(), drainedStatus.toString());
+      assertEquals("drain", rebalance.at("/lastRound/kind").asText(), rebalance.toString());
+      assertEquals(addressB, rebalance.at("/lastRound/from").asText(), rebalance.toString());
+      assertTrue(rebalance.at("/shardsMoved").asInt() >= onB[0], rebalance.toString());
       for (String id : ids) {
         assertEquals(addressA, where(systemB, id), id + " still answers, from a");
       }

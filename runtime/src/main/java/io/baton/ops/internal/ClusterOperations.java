@@ -85,7 +85,8 @@ public final class ClusterOperations {
           ClusterView.nodes(local.members(), local.ring(), drained, all),
           new NodeStatus.Progress(
               ClusterView.drains(drained, ClusterView.present(local.members()), next, all),
-              ClusterView.catchUp(local.ring(), all)));
+              ClusterView.catchUp(local.ring(), all),
+              ClusterView.rebalances(all)));
     });
   }
 
