@@ -99,21 +99,11 @@ public final class ClusterOperations {
    * Holds ({@code true}) or releases the version gate cluster-wide; the answer is the gate after
    * the change, and whether every reachable member confirmed it.
    */
-  public CompletionStage<GateChange> gate(boolean hold) {
+  public CompletionStage<io.baton.ops.GateChange> gate(boolean hold) {
     io.baton.upgrade.UpgradeGate gate = io.baton.upgrade.UpgradeGate.get(system);
     return (hold ? gate.hold(timeout) : gate.release(timeout))
-        .thenApply(confirmed -> new GateChange(hold, confirmed, gate.status()));
+        .thenApply(confirmed -> new io.baton.ops.GateChange(hold, confirmed, gate.status()));
   }
-
-  /**
-   * The answer to {@code POST /upgrade/hold} and {@code /upgrade/release}.
-   *
-   * @param held the hold as requested
-   * @param confirmed whether every reachable member confirmed it in time (else it spreads)
-   * @param gate the gate as this node saw it at its last recomputation (the change shows at the
-   *     next, within {@code baton.upgrade.gate.interval})
-   */
-  public record GateChange(boolean held, boolean confirmed, io.baton.upgrade.GateStatus gate) {}
 
   /** The document of {@code GET /drain}; {@code requested} names the node of a POST. */
   public CompletionStage<DrainView> drainView() {
