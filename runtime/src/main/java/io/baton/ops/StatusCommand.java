@@ -173,6 +173,9 @@ public final class StatusCommand implements Callable<Integer> {
         }
       }
     }
+    if (status.upgrade() != null) {
+      renderUpgrade(text, status.upgrade());
+    }
     CommitStats store = status.store();
     if (store != null) {
       text.append(String.format(Locale.ROOT,
@@ -181,6 +184,41 @@ public final class StatusCommand implements Callable<Integer> {
           store.groups() == 0 ? 0.0 : (double) store.requests() / store.groups()));
     }
     return text.toString();
+  }
+
+  /**
+   * The "Upgrade" section: the hold, then per class its active version, whether an advance is
+   * pending and why, and each member's supported versions.
+   */
+  static void renderUpgrade(StringBuilder text, io.baton.upgrade.GateStatus gate) {
+    if (!gate.enabled()) {
+      text.append("Upgrade      version gate off (baton.upgrade.gate.enabled): every class at"
+          + " each node's current version\n");
+      return;
+    }
+    text.append("Upgrade      ").append(gate.held()
+        ? "gate HELD: no schema version advances until baton-upgrade-release"
+        : "gate open: versions advance once every member supports them").append('\n');
+    if (!gate.waitingFor().isEmpty()) {
+      text.append("  waiting for the versions of ").append(String.join(", ", gate.waitingFor()))
+          .append('\n');
+    }
+    for (io.baton.upgrade.GateStatus.ClassGate found : gate.classes()) {
+      text.append("  ").append(found.className()).append(": active ")
+          .append(found.active() == null ? "undecided" : found.active().toString());
+      if (found.pending()) {
+        text.append(", newest ").append(found.newest()).append(": ADVANCE PENDING");
+        if (!found.behind().isEmpty()) {
+          text.append(", not supported yet by ").append(String.join(", ", found.behind()));
+        } else if (gate.held()) {
+          text.append(" (held)");
+        }
+      }
+      text.append('\n');
+      new java.util.TreeMap<>(found.members()).forEach((member, range) ->
+          text.append("      ").append(member).append(": writes ").append(range.range())
+              .append(", reads from ").append(range.oldestReadable()).append('\n'));
+    }
   }
 
   private static void renderNode(StringBuilder text, NodeStatus.ClusterNode node, boolean self) {
