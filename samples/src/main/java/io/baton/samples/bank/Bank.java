@@ -5,6 +5,7 @@ import io.baton.client.ClientTime;
 import io.baton.client.RetryPolicy;
 import io.baton.client.ShardingTransport;
 import io.baton.runtime.BatonNode;
+import io.baton.upgrade.SchemaVersions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -28,7 +29,10 @@ public final class Bank {
    */
   public static void register(BatonNode node) {
     BatonClient<AccountOperation, AccountOutcome> accounts = accountsClient(node.system());
-    node.register(Account.TYPE_KEY, ctx -> Account.create(ctx.getEntityId()));
+    node.register(Account.TYPE_KEY, ctx -> Account.create(ctx.getEntityId()),
+        BankRelease.ACCOUNT);
+    SchemaVersions.get(node.system()).declare(Account.Event.class, Account.State.class,
+        Account.Command.class, Transfer.Event.class, Transfer.State.class, Transfer.Command.class);
     node.register(transferEntity(node.system(), accounts));
     node.exposeOverHttp(Account.TYPE_KEY, AccountOperation.class, Account.Execute::new);
     node.exposeOverHttp(Transfer.TYPE_KEY, TransferOperation.class, Transfer.Execute::new);
