@@ -77,7 +77,9 @@ public final class BankNode {
         baton.client.http.enabled = on
         baton.client.http.host = "%s"
         baton.client.http.port = %d
-        """.formatted(config.host(), httpPort));
+        """.formatted(config.host(), httpPort))
+        .withValue("baton.upgrade.classes", com.typesafe.config.ConfigValueFactory.fromIterable(
+            Bank.SCHEMA_CLASSES.stream().map(Class::getName).toList()));
     BatonNode node = BatonNode.start(config, application);
     Bank.register(node);
     node.system().getWhenTerminated().thenRun(() -> Runtime.getRuntime().halt(2));
