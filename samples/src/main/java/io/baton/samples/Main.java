@@ -3,6 +3,7 @@ package io.baton.samples;
 import io.baton.ops.DrainCommand;
 import io.baton.ops.StatusCommand;
 import io.baton.ops.UndrainCommand;
+import io.baton.upgrade.RollingUpgradeCommand;
 import io.baton.samples.bank.cluster.BankClusterDemo;
 import io.baton.samples.bank.cluster.BankNode;
 import io.baton.samples.bank.cluster.ClusterDemoFailed;
@@ -20,8 +21,9 @@ import picocli.CommandLine;
 
 /**
  * Entry point of the samples jar: {@code java -jar baton-samples-all.jar [sample]}, and the
- * operator commands {@code status}, {@code drain} and {@code undrain} ({@link StatusCommand},
- * {@link DrainCommand}, {@link UndrainCommand}) for a node that serves the operator endpoint.
+ * operator commands {@code status}, {@code drain}, {@code undrain} and {@code upgrade} ({@link
+ * StatusCommand}, {@link DrainCommand}, {@link UndrainCommand}, {@link RollingUpgradeCommand}) for
+ * nodes that serve the operator endpoint.
  *
  * <p>Exit status: 0 when the sample ran and saw everything it expected; 1 when it did not (the
  * reason is printed on standard error); 2 for a command line it does not understand. The
@@ -49,7 +51,8 @@ public final class Main {
   static final Map<String, Supplier<Callable<Integer>>> OPERATOR_COMMANDS = Map.of(
       "status", StatusCommand::new,
       "drain", DrainCommand::new,
-      "undrain", UndrainCommand::new);
+      "undrain", UndrainCommand::new,
+      "upgrade", RollingUpgradeCommand::new);
 
   /** Not an exit status: the sample started a node that runs on until it is killed. */
   static final int EXIT_RUNNING = -1;
@@ -156,6 +159,10 @@ public final class Main {
     to.println("  status [--node host:port] [--json]       the node's view of the cluster");
     to.println("  drain <node> [--via host:port] [--wait]  move every shard off a node");
     to.println("  undrain <node> [--via host:port]         give it its share back");
+    to.println("  upgrade --nodes host:port,... --jar new.jar --start-command '...'"
+        + " [--mode graceful|crash] [--resume-from node]");
+    to.println("                                           rolling upgrade, node by node in ring"
+        + " order");
     to.println("  (<command> --help for every option)");
   }
 }
