@@ -575,10 +575,10 @@ public final class RollingUpgrade {
               + ")" : "") + ", or fix the new jar and " + resume + ". A rollback of the nodes"
           + " already upgraded is the same command with the old jar.";
       case UNDRAIN, AWAIT_SHARDS -> (plan.mode() == UpgradeMode.GRACEFUL
-          ? "end its drain if baton-status still shows it (baton-undrain " + name + "); " : "")
+          ? "end its drain if baton-status still shows it (baton-undrain " + name + "), then " : "")
           + (index + 1 < order.size()
-              ? "then rerun the upgrade with --resume-from " + order.get(index + 1).name()
-              : "no node is left to upgrade");
+              ? "rerun the upgrade with --resume-from " + order.get(index + 1).name()
+              : "nothing: no node is left to upgrade");
       case DONE -> "nothing";
     };
   }
