@@ -248,11 +248,7 @@ public final class RollingUpgrade {
         case START -> control(phase, () -> controller.start(node.target, plan.jar()));
         case AWAIT_HEALTHY -> awaitHealthy(node, report);
         case AWAIT_CAUGHT_UP -> awaitCaughtUp(node, report);
-        case UNDRAIN -> {
-          String via = request(phase, List.of(node), null,
-              endpoint -> probe.undrain(endpoint, node.address));
-          report.detail(phase, "requested through " + via, null, null, null);
-        }
+        case UNDRAIN -> awaitUndrained(node, all, report);
         case AWAIT_SHARDS -> awaitShards(node, report);
         default -> throw new IllegalStateException("no phase " + phase + " in a plan");
       }
@@ -486,6 +482,37 @@ public final class RollingUpgrade {
       return new Look(done, done ? "caught up, replication lag " + lag + " event(s)"
           : String.join("; ", behind) + ", replication lag " + lag + " event(s)",
           null, null, lag, null);
+    });
+  }
+
+  /**
+   * Ends the node's drain through another node's endpoint and waits until the restarted node
+   * itself sees it ended, asking again while it does not. Why again: the drained set is a
+   * replicated set in which a removal only removes what the replica taking it has seen; a node
+   * that has just joined may not have received the drain yet, and an undrain it takes (or one that
+   * crosses the gossip) is undone by the next merge. The request is idempotent.
+   */
+  private void awaitUndrained(Node node, List<Node> all, Reporter report)
+      throws PhaseFailed, InterruptedException {
+    await(UpgradePhase.UNDRAIN, plan.deadlines().shards(), report, () -> {
+      String via;
+      try {
+        via = request(UpgradePhase.UNDRAIN, all, node,
+            endpoint -> probe.undrain(endpoint, node.address));
+      } catch (PhaseFailed e) {
+        return Look.waiting(e.getMessage());
+      }
+      NodeStatus status;
+      try {
+        status = probe.status(node.target.endpoint());
+      } catch (ClusterProbe.ProbeException e) {
+        return Look.waiting("requested through " + via + "; " + e.getMessage());
+      }
+      NodeStatus.ClusterNode entry = entryOf(status, node.address);
+      boolean drained = entry == null || entry.drained();
+      return new Look(!drained, "requested through " + via + "; "
+          + (drained ? "the node still sees itself drained" : "no longer drained"),
+          null, null, null, null);
     });
   }
 

@@ -28,6 +28,8 @@ final class FakeCluster implements NodeController, ClusterProbe {
 
   final List<String> log = new ArrayList<>();
   int startSteps = 2;
+  /** How many undrain requests to ignore, as a replica that had not seen the drain would. */
+  int undrainsToLose;
   String exitingJar = EXITING_JAR;
   String neverHealthyJar = NEVER_HEALTHY_JAR;
 
@@ -172,6 +174,11 @@ final class FakeCluster implements NodeController, ClusterProbe {
   public void undrain(String endpoint, String member) throws ProbeException {
     SimNode via = reachable(endpoint);
     SimNode node = byAddress(member);
+    if (undrainsToLose > 0) {
+      undrainsToLose--;
+      log.add("undrain " + node.name + " via " + via.name + " (lost)");
+      return;
+    }
     log.add("undrain " + node.name + " via " + via.name);
     node.drained = false;
     node.wantsShards = true;

@@ -65,9 +65,9 @@ class RollingUpgradeTest {
     assertTrue(report.completed(), report.render());
     assertEquals(List.of("nodeB", "nodeC", "nodeA"), report.upgraded());
     assertEquals(List.of(
-        "drain nodeB via nodeA", "stop nodeB", "start nodeB 2", "undrain nodeB via nodeB",
-        "drain nodeC via nodeA", "stop nodeC", "start nodeC 2", "undrain nodeC via nodeC",
-        "drain nodeA via nodeB", "stop nodeA", "start nodeA 2", "undrain nodeA via nodeA"),
+        "drain nodeB via nodeA", "stop nodeB", "start nodeB 2", "undrain nodeB via nodeA",
+        "drain nodeC via nodeA", "stop nodeC", "start nodeC 2", "undrain nodeC via nodeA",
+        "drain nodeA via nodeB", "stop nodeA", "start nodeA 2", "undrain nodeA via nodeB"),
         cluster.log);
     for (String node : List.of("nodeA", "nodeB", "nodeC")) {
       assertEquals(withDone(UpgradeMode.GRACEFUL), phasesOf(node), node);
@@ -75,6 +75,21 @@ class RollingUpgradeTest {
       assertTrue(cluster.shards(node) > 0, node + " holds shards again");
     }
     assertEquals(30, cluster.shards("nodeA") + cluster.shards("nodeB") + cluster.shards("nodeC"));
+  }
+
+  /** Property: an undrain that the cluster loses (a replica that had not seen the drain took
+   * it) is asked again until the node sees itself undrained; then it gets shards. */
+  @Test
+  void aLostUndrainIsAskedAgainUntilTheNodeIsUndrained() throws Exception {
+    cluster.undrainsToLose = 2;
+    UpgradeReport report = run(plan(NEW_JAR, UpgradeMode.GRACEFUL));
+
+    assertTrue(report.completed(), report.render());
+    List<String> undrains = cluster.log.stream().filter(l -> l.startsWith("undrain nodeB"))
+        .toList();
+    assertEquals(List.of("undrain nodeB via nodeA (lost)", "undrain nodeB via nodeA (lost)",
+        "undrain nodeB via nodeA"), undrains);
+    assertTrue(cluster.shards("nodeB") > 0);
   }
 
   /** Property: crash mode kills instead of draining, waits for the takeover, never drains. */
