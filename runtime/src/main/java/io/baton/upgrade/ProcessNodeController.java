@@ -19,7 +19,9 @@ import java.util.concurrent.TimeUnit;
  *   <li>Start: runs the start command template through {@code /bin/sh -c exec ...}, with {@code
  *       {jar}} replaced by the jar and {@code {node}} by the node's name, its output appended to
  *       {@code <log directory>/<node>.log}; writes the new PID to the node's PID file. The
- *       process outlives this JVM.
+ *       process outlives this JVM. Because of {@code exec}, the PID is the node's own (the JVM's,
+ *       not a shell's), and only the first command of a list runs: wrap several in {@code sh -c
+ *       '...'}.
  *   <li>Stop: SIGTERM to the node's process, then SIGKILL if it has not exited within the
  *       timeout. Kill: SIGKILL. The process is the one this controller started, else the PID
  *       read from the PID file template ({@code {node}} replaced), e.g. {@code
