@@ -1,6 +1,7 @@
 package io.baton.upgrade;
 
 import io.baton.ops.NodeStatus;
+import java.util.List;
 
 /**
  * What {@link RollingUpgrade} asks of the nodes' operator endpoints ({@code io.baton.ops}): their
@@ -23,6 +24,24 @@ public interface ClusterProbe {
 
   /** {@code POST /undrain/{node}} through the endpoint. */
   void undrain(String endpoint, String node) throws ProbeException;
+
+  /**
+   * The cluster's version gate as the endpoint sees it ({@code /status} field {@code upgrade}):
+   * per class its active version and the lowest version the running jars can still write down to;
+   * null when the status has no gate (a Baton without it, or {@code baton.upgrade.gate.enabled =
+   * off}).
+   */
+  List<ActiveVersion> activeVersions(String endpoint) throws ProbeException;
+
+  /**
+   * One class at the version gate.
+   *
+   * @param className the class as named in stored data
+   * @param active its active version, or null while undecided
+   * @param oldestWritable the lowest {@code oldestWritable} over the members' jars: by the rule
+   *     of docs/guide/upgrade.md, the previous release's version; null when no member reported
+   */
+  record ActiveVersion(String className, Integer active, Integer oldestWritable) {}
 
   /** The endpoint could not be asked, or refused; the message says which and why. */
   final class ProbeException extends Exception {

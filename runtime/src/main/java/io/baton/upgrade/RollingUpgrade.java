@@ -181,6 +181,12 @@ public final class RollingUpgrade {
       }
       order.sort(Comparator.comparingInt(n -> ringOrder.indexOf(n.address)));
     }
+    if (plan.rollback()) {
+      UpgradeReport refusal = rollbackRefusal(all);
+      if (refusal != null) {
+        return refusal;
+      }
+    }
     if (plan.resumeFrom() != null) {
       int from = 0;
       while (!isResumeNode(order.get(from))) {
@@ -189,6 +195,10 @@ public final class RollingUpgrade {
       order = new ArrayList<>(order.subList(from, order.size()));
     }
     List<String> names = order.stream().map(Node::name).toList();
+    listener.onProgress(new UpgradeProgress(0, order.size(), "cluster", UpgradePhase.PREFLIGHT,
+        "order " + String.join(", ", names) + (silent.isEmpty() ? " (ring order)"
+            : " (the order of the list: " + silent.get(0) + " does not answer)"),
+        null, null, null));
     List<String> upgraded = new ArrayList<>();
     for (int i = 0; i < order.size(); i++) {
       Node node = order.get(i);
@@ -209,6 +219,57 @@ public final class RollingUpgrade {
   private boolean isResumeNode(Node node) {
     return plan.resumeFrom() != null && (plan.resumeFrom().equals(node.name())
         || plan.resumeFrom().equals(node.target.endpoint()));
+  }
+
+  /**
+   * For a rollback: refused when some class's active version is above the lowest version the
+   * running jars write down to, i.e. (by the rule of docs/guide/upgrade.md: a release writes down
+   * to the previous release's version) above what the previous release reads. Null when the
+   * rollback may go on, or when the gate cannot be read (a Baton without it in {@code /status}):
+   * then a jar too old for the data is still refused by the cluster when it joins, and the run
+   * stops at that node's health check.
+   */
+  private UpgradeReport rollbackRefusal(List<Node> all) {
+    List<ClusterProbe.ActiveVersion> versions = null;
+    String from = null;
+    for (Node node : all) {
+      if (node.silent) {
+        continue;
+      }
+      try {
+        versions = probe.activeVersions(node.target.endpoint());
+        from = node.target.endpoint();
+        break;
+      } catch (ClusterProbe.ProbeException e) {
+        // try the next node
+      }
+    }
+    if (versions == null) {
+      listener.onProgress(new UpgradeProgress(0, all.size(), "cluster", UpgradePhase.PREFLIGHT,
+          "rollback: the version gate is not in /status (or is off); not checked: a jar that"
+              + " cannot read the cluster's data is refused when it joins", null, null, null));
+      return null;
+    }
+    List<String> advanced = new ArrayList<>();
+    for (ClusterProbe.ActiveVersion version : versions) {
+      if (version.active() != null && version.oldestWritable() != null
+          && version.active() > version.oldestWritable()) {
+        advanced.add(version.className() + " is active at version " + version.active()
+            + ", the running jars write down to version " + version.oldestWritable());
+      }
+    }
+    if (advanced.isEmpty()) {
+      listener.onProgress(new UpgradeProgress(0, all.size(), "cluster", UpgradePhase.PREFLIGHT,
+          "rollback: no active version has advanced past what the previous release reads ("
+              + versions.size() + " class(es) at the gate, via " + from + ")", null, null, null));
+      return null;
+    }
+    return refused(all, "rollback refused: the version gate has advanced: "
+        + String.join("; ", advanced),
+        "the previous release cannot read what the cluster has written since; an active version"
+            + " never goes back. Roll forward instead (fix the new release and upgrade to it)."
+            + " Next time, deploy with the gate held (upgrade-hold, or baton.upgrade.hold = on)"
+            + " until the new release is proven, so that a rollback stays possible");
   }
 
   private UpgradeReport refused(List<Node> all, String seen, String advice) {
@@ -582,7 +643,7 @@ public final class RollingUpgrade {
               + " cluster serves every entity.") + process;
       case UNDRAIN, AWAIT_SHARDS -> name + " runs the new jar and is healthy and caught up"
           + (graceful ? "; it may still be drained (baton-status shows it)." : ".");
-      case DONE -> name + " is upgraded.";
+      case PREFLIGHT, DONE -> name + " is as it was.";
     };
   }
 
@@ -606,7 +667,7 @@ public final class RollingUpgrade {
           + (index + 1 < order.size()
               ? "rerun the upgrade with --resume-from " + order.get(index + 1).name()
               : "nothing: no node is left to upgrade");
-      case DONE -> "nothing";
+      case PREFLIGHT, DONE -> "nothing";
     };
   }
 

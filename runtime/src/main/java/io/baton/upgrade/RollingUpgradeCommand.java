@@ -79,6 +79,11 @@ public final class RollingUpgradeCommand implements Callable<Integer> {
       description = "Fail a node whose new process reports another baton.node.app-version.")
   String expectAppVersion;
 
+  @Option(names = "--rollback",
+      description = "--jar is the previous release: refuse to start when the cluster's version"
+          + " gate has advanced past what it reads (GET /status, field upgrade).")
+  boolean rollback;
+
   @Option(names = "--drain-timeout", paramLabel = "DURATION", defaultValue = "5m",
       converter = DurationConverter.class, description = "Default: ${DEFAULT-VALUE}.")
   Duration drainTimeout;
@@ -130,7 +135,7 @@ public final class RollingUpgradeCommand implements Callable<Integer> {
       UpgradeDeadlines deadlines = new UpgradeDeadlines(drainTimeout, stopTimeout, startTimeout,
           catchUpTimeout, shardsTimeout, pollInterval);
       plan = new UpgradePlan(targets(nodes, probe), jar, upgradeMode, resumeFrom,
-          expectAppVersion, deadlines);
+          expectAppVersion, deadlines, rollback);
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }

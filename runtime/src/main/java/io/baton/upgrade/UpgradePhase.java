@@ -5,6 +5,8 @@ package io.baton.upgrade;
  * waits has a deadline ({@link UpgradeDeadlines}).
  */
 public enum UpgradePhase {
+  /** Before any node: the nodes answer, their order, and for a rollback the version gate. */
+  PREFLIGHT,
   /** Ask the cluster to move every shard off the node ({@code POST /drain/{node}}). */
   DRAIN,
   /** Wait until the drained node hosts no shard. */

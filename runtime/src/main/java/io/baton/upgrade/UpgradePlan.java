@@ -16,9 +16,12 @@ import java.util.Objects;
  * @param expectedAppVersion the {@code baton.node.app-version} the new jar reports in {@code
  *     /status}, or null not to check it
  * @param deadlines how long each phase may wait
+ * @param rollback whether {@code jar} is the previous release: then the run is refused when the
+ *     cluster's version gate shows an active version above what the running jars can write down
+ *     to (the previous release could not read what was written since)
  */
 public record UpgradePlan(List<UpgradeTarget> targets, String jar, UpgradeMode mode,
-    String resumeFrom, String expectedAppVersion, UpgradeDeadlines deadlines) {
+    String resumeFrom, String expectedAppVersion, UpgradeDeadlines deadlines, boolean rollback) {
 
   public UpgradePlan {
     targets = List.copyOf(targets);
@@ -40,18 +43,22 @@ public record UpgradePlan(List<UpgradeTarget> targets, String jar, UpgradeMode m
 
   /** A plan upgrading every target, no app version check, default deadlines. */
   public static UpgradePlan of(List<UpgradeTarget> targets, String jar, UpgradeMode mode) {
-    return new UpgradePlan(targets, jar, mode, null, null, UpgradeDeadlines.DEFAULT);
+    return new UpgradePlan(targets, jar, mode, null, null, UpgradeDeadlines.DEFAULT, false);
   }
 
   public UpgradePlan withResumeFrom(String node) {
-    return new UpgradePlan(targets, jar, mode, node, expectedAppVersion, deadlines);
+    return new UpgradePlan(targets, jar, mode, node, expectedAppVersion, deadlines, rollback);
   }
 
   public UpgradePlan withExpectedAppVersion(String version) {
-    return new UpgradePlan(targets, jar, mode, resumeFrom, version, deadlines);
+    return new UpgradePlan(targets, jar, mode, resumeFrom, version, deadlines, rollback);
   }
 
   public UpgradePlan withDeadlines(UpgradeDeadlines value) {
-    return new UpgradePlan(targets, jar, mode, resumeFrom, expectedAppVersion, value);
+    return new UpgradePlan(targets, jar, mode, resumeFrom, expectedAppVersion, value, rollback);
+  }
+
+  public UpgradePlan withRollback(boolean value) {
+    return new UpgradePlan(targets, jar, mode, resumeFrom, expectedAppVersion, deadlines, value);
   }
 }

@@ -3,7 +3,8 @@ package io.baton.upgrade;
 /**
  * One progress event of a {@link RollingUpgrade}: a phase starts, or what it waits for changed.
  *
- * @param index the node's place in the upgrade order, 1 first
+ * @param index the node's place in the upgrade order, 1 first; 0 for {@link
+ *     UpgradePhase#PREFLIGHT}, which concerns the cluster
  * @param total how many nodes this run upgrades
  * @param node the node's name
  * @param phase the phase under way
@@ -18,6 +19,9 @@ public record UpgradeProgress(int index, int total, String node, UpgradePhase ph
 
   /** {@code [node 2 of 3] node2 AWAIT_DRAINED: 4 shards left}. */
   public String render() {
+    if (index == 0) {
+      return "[" + phase + "] " + node + (detail == null || detail.isEmpty() ? "" : ": " + detail);
+    }
     return "[node " + index + " of " + total + "] " + node + " " + phase
         + (detail == null || detail.isEmpty() ? "" : ": " + detail);
   }

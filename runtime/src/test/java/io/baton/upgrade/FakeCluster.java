@@ -30,6 +30,8 @@ final class FakeCluster implements NodeController, ClusterProbe {
   int startSteps = 2;
   /** How many undrain requests to ignore, as a replica that had not seen the drain would. */
   int undrainsToLose;
+  /** The version gate {@code /status} shows; null: none. */
+  List<ActiveVersion> gate;
   String exitingJar = EXITING_JAR;
   String neverHealthyJar = NEVER_HEALTHY_JAR;
 
@@ -150,6 +152,12 @@ final class FakeCluster implements NodeController, ClusterProbe {
     return new NodeStatus(new NodeStatus.Node(self.address, self.name, "test", self.app, 1, true,
         self.up ? "Up" : "Joining"), memberList, ring, null, null, entries,
         new NodeStatus.Progress(List.of(), List.of()));
+  }
+
+  @Override
+  public List<ActiveVersion> activeVersions(String endpoint) throws ProbeException {
+    reachable(endpoint);
+    return gate;
   }
 
   @Override

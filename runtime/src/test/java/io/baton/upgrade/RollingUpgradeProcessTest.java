@@ -228,7 +228,7 @@ class RollingUpgradeProcessTest {
       load.startOn("node3");
       List<UpgradeProgress> events = new ArrayList<>();
       UpgradePlan plan = new UpgradePlan(targets(opsPorts), "v2", UpgradeMode.GRACEFUL, null,
-          "2", DEADLINES);
+          "2", DEADLINES, false);
       ClusterProbe probe = ClusterProbe.http(Duration.ofSeconds(10));
       long began = System.nanoTime();
       UpgradeReport report = RollingUpgrade.create(plan, new HarnessController(cluster), probe,
@@ -290,7 +290,7 @@ class RollingUpgradeProcessTest {
       load.startOn("node3");
       List<UpgradeProgress> events = new ArrayList<>();
       UpgradePlan plan = new UpgradePlan(targets(opsPorts), "v2", UpgradeMode.CRASH, null, "2",
-          DEADLINES);
+          DEADLINES, false);
       ClusterProbe probe = ClusterProbe.http(Duration.ofSeconds(10));
       long began = System.nanoTime();
       UpgradeReport report = RollingUpgrade.create(plan, new HarnessController(cluster), probe,
@@ -339,7 +339,7 @@ class RollingUpgradeProcessTest {
       Load load = new Load(cluster);
       load.startOn("node3");
       UpgradePlan plan = new UpgradePlan(targets(opsPorts), "broken", UpgradeMode.GRACEFUL, null,
-          null, DEADLINES);
+          null, DEADLINES, false);
       UpgradeReport report = RollingUpgrade.create(plan, new HarnessController(cluster),
           ClusterProbe.http(Duration.ofSeconds(10)), progress -> {
             System.out.println("UPGRADE " + progress.render());

@@ -115,7 +115,9 @@ class RollingUpgradeTest {
     run(plan(NEW_JAR, UpgradeMode.GRACEFUL));
 
     List<String> order = List.of("nodeB", "nodeC", "nodeA");
-    for (UpgradeProgress event : events) {
+    assertEquals("[PREFLIGHT] cluster: order nodeB, nodeC, nodeA (ring order)",
+        events.get(0).render());
+    for (UpgradeProgress event : events.subList(1, events.size())) {
       assertEquals(3, event.total());
       assertEquals(order.get(event.index() - 1), event.node(), event.render());
     }
@@ -208,6 +210,43 @@ class RollingUpgradeTest {
     assertEquals(List.of(), cluster.log);
     assertEquals(List.of(), events);
     assertNull(report.failedNode());
+  }
+
+  /** Property: a rollback is refused, touching nothing, once the version gate has advanced past
+   * what the running jars write down to (what the previous release reads). */
+  @Test
+  void aRollbackIsRefusedOnceTheVersionGateHasAdvanced() throws Exception {
+    cluster.gate = List.of(new ClusterProbe.ActiveVersion("bank.Account$Opened", 1, 1),
+        new ClusterProbe.ActiveVersion("bank.Account$Deposited", 2, 1));
+    UpgradeReport report = run(plan("1", UpgradeMode.GRACEFUL).withRollback(true));
+
+    assertEquals(UpgradeReport.Outcome.REFUSED, report.outcome());
+    assertTrue(report.seen().contains("bank.Account$Deposited is active at version 2, the running"
+        + " jars write down to version 1"), report.seen());
+    assertFalse(report.seen().contains("Opened"), report.seen());
+    assertTrue(report.advice().contains("Roll forward"), report.advice());
+    assertEquals(List.of(), cluster.log);
+  }
+
+  /** Property: a rollback goes on while no active version has advanced (the gate held). */
+  @Test
+  void aRollbackGoesOnWhileTheGateHasNotAdvanced() throws Exception {
+    cluster.gate = List.of(new ClusterProbe.ActiveVersion("bank.Account$Deposited", 1, 1),
+        new ClusterProbe.ActiveVersion("bank.Account$Undecided", null, 1));
+    UpgradeReport report = run(plan("1", UpgradeMode.GRACEFUL).withRollback(true));
+
+    assertTrue(report.completed(), report.render());
+    assertTrue(events.get(0).detail().contains("no active version has advanced"),
+        events.get(0).render());
+  }
+
+  /** Property: without a gate in the status the rollback is not checked, and says so. */
+  @Test
+  void aRollbackWithoutAGateInTheStatusSaysItWasNotChecked() throws Exception {
+    UpgradeReport report = run(plan("1", UpgradeMode.CRASH).withRollback(true));
+
+    assertTrue(report.completed(), report.render());
+    assertTrue(events.get(0).detail().contains("not checked"), events.get(0).render());
   }
 
   /** Property: a node list naming an endpoint with the wrong node is refused. */

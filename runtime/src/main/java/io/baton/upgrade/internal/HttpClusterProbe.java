@@ -1,6 +1,7 @@
 package io.baton.upgrade.internal;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.baton.ops.NodeStatus;
 import io.baton.upgrade.ClusterProbe;
@@ -12,6 +13,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * {@link ClusterProbe} over the operator endpoints' HTTP API ({@code io.baton.ops
@@ -46,6 +49,37 @@ public final class HttpClusterProbe implements ClusterProbe {
       throw new ProbeException(endpoint + "/status did not answer a status document ("
           + e.getMessage() + "): is it a Baton operator endpoint?", e);
     }
+  }
+
+  @Override
+  public List<ActiveVersion> activeVersions(String endpoint) throws ProbeException {
+    HttpResponse<String> response = send(HttpRequest.newBuilder(uri(endpoint, "/status"))
+        .timeout(timeout).GET().build());
+    if (response.statusCode() != 200) {
+      throw new ProbeException(endpoint + "/status answered HTTP " + response.statusCode() + ": "
+          + response.body().strip());
+    }
+    JsonNode gate;
+    try {
+      gate = JSON.readTree(response.body()).path("upgrade");
+    } catch (IOException e) {
+      throw new ProbeException(endpoint + "/status is not JSON (" + e.getMessage() + ")", e);
+    }
+    if (!gate.isObject() || !gate.path("enabled").asBoolean(false)) {
+      return null;
+    }
+    List<ActiveVersion> versions = new ArrayList<>();
+    for (JsonNode type : gate.path("classes")) {
+      JsonNode active = type.path("active");
+      Integer oldestWritable = null;
+      for (JsonNode member : type.path("members")) {
+        int writable = member.path("oldestWritable").asInt(Integer.MAX_VALUE);
+        oldestWritable = oldestWritable == null ? writable : Math.min(oldestWritable, writable);
+      }
+      versions.add(new ActiveVersion(type.path("className").asText(),
+          active.isInt() ? active.asInt() : null, oldestWritable));
+    }
+    return versions;
   }
 
   @Override
