@@ -20,6 +20,9 @@ import java.util.Map;
  * @param nodes every member (ring members first, in ring order, then the others in address
  *     order) with what it reported of itself: shards, entities, drain, replication lag, versions
  * @param progress the long operations under way in the cluster: drains and replica catch-up
+ * @param upgrade the version gate as this node sees it: per class the active version, the newest
+ *     one, whether an advance is pending and which members are behind, each member's supported
+ *     versions, and whether the operator holds the gate (null in a node's own part of a report)
  */
 public record NodeStatus(
     Node node,
@@ -28,7 +31,8 @@ public record NodeStatus(
     ReplicationStatus replication,
     CommitStats store,
     List<ClusterNode> nodes,
-    Progress progress) {
+    Progress progress,
+    io.baton.upgrade.GateStatus upgrade) {
 
   /**
    * This node.
@@ -130,8 +134,11 @@ public record NodeStatus(
    * @param drains one entry per drained node (docs/decisions/0011-drain.md)
    * @param catchUp one entry per (owner, replica) pair whose background catch-up has run, from the
    *     reports of the owners that answered
+   * @param rebalances one entry per entity type whose shard coordinator has moved shards (or is
+   *     moving some now): shards moving now, rounds and shards moved so far, the latest round
    */
-  public record Progress(List<DrainProgress> drains, List<CatchUpProgress> catchUp) {}
+  public record Progress(List<DrainProgress> drains, List<CatchUpProgress> catchUp,
+      List<io.baton.ring.RebalanceActivity> rebalances) {}
 
   /**
    * The catch-up of one replica by one owner (the owner's {@code replication.catchUp} entry).

@@ -54,7 +54,13 @@ import org.slf4j.LoggerFactory;
  *       host:port} or its name. 202 with the {@link DrainView} after the change; 404 with the
  *       list of members when no member matches; 400 when the argument is not a node; 409 on a
  *       node without a cluster;
- *   <li>{@code GET /drain}: the {@link DrainView}, every drained node with its progress.
+ *   <li>{@code GET /drain}: the {@link DrainView}, every drained node with its progress;
+ *   <li>{@code GET /upgrade}: the version gate ({@link io.baton.upgrade.GateStatus}, also the
+ *       {@code upgrade} field of {@code /status});
+ *   <li>{@code POST /upgrade/hold}, {@code POST /upgrade/release}: holds the version gate
+ *       cluster-wide (no active schema version advances) or releases it ({@link
+ *       io.baton.upgrade.UpgradeGate}); 202 with the requested hold, whether every reachable
+ *       member confirmed it, and the gate.
  * </ul>
  *
  * <p>The cluster-wide parts come from the other nodes' endpoints: each node runs a reporter that
@@ -166,12 +172,20 @@ public final class OperatorEndpoint implements Extension {
                   health.reason() + "\n");
             }),
             path("drain", () -> onSuccess(operations.drainView(),
-                view -> complete(jsonEntity(json, view)))))),
+                view -> complete(jsonEntity(json, view)))),
+            path("upgrade", () -> complete(jsonEntity(json, operations.gateStatus()))))),
         Directives.post(() -> concat(
             pathPrefix("drain", () -> path(PathMatchers.segment(), node ->
                 onSuccess(operations.drain(node), outcome -> answer(json, outcome)))),
             pathPrefix("undrain", () -> path(PathMatchers.segment(), node ->
-                onSuccess(operations.undrain(node), outcome -> answer(json, outcome)))))));
+                onSuccess(operations.undrain(node), outcome -> answer(json, outcome)))),
+            pathPrefix("upgrade", () -> concat(
+                path("hold", () -> onSuccess(operations.gate(true), change -> complete(
+                    HttpResponse.create().withStatus(StatusCodes.ACCEPTED)
+                        .withEntity(jsonEntity(json, change))))),
+                path("release", () -> onSuccess(operations.gate(false), change -> complete(
+                    HttpResponse.create().withStatus(StatusCodes.ACCEPTED)
+                        .withEntity(jsonEntity(json, change))))))))));
   }
 
   private static Route answer(ObjectMapper json, ClusterOperations.Outcome outcome) {

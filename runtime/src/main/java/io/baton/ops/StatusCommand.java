@@ -167,6 +167,14 @@ public final class StatusCommand implements Callable<Integer> {
             catchUp.caughtUp() ? "caught up" : "CATCHING UP", catchUp.entitiesBehind(),
             catchUp.entitiesInPass(), catchUp.eventsCopied()));
       }
+      if (status.progress().rebalances() != null) {
+        for (io.baton.ring.RebalanceActivity rebalance : status.progress().rebalances()) {
+          text.append("  rebalance  ").append(renderRebalance(rebalance)).append('\n');
+        }
+      }
+    }
+    if (status.upgrade() != null) {
+      renderUpgrade(text, status.upgrade());
     }
     CommitStats store = status.store();
     if (store != null) {
@@ -176,6 +184,41 @@ public final class StatusCommand implements Callable<Integer> {
           store.groups() == 0 ? 0.0 : (double) store.requests() / store.groups()));
     }
     return text.toString();
+  }
+
+  /**
+   * The "Upgrade" section: the hold, then per class its active version, whether an advance is
+   * pending and why, and each member's supported versions.
+   */
+  static void renderUpgrade(StringBuilder text, io.baton.upgrade.GateStatus gate) {
+    if (!gate.enabled()) {
+      text.append("Upgrade      version gate off (baton.upgrade.gate.enabled): every class at"
+          + " each node's current version\n");
+      return;
+    }
+    text.append("Upgrade      ").append(gate.held()
+        ? "gate HELD: no schema version advances until baton-upgrade-release"
+        : "gate open: versions advance once every member supports them").append('\n');
+    if (!gate.waitingFor().isEmpty()) {
+      text.append("  waiting for the versions of ").append(String.join(", ", gate.waitingFor()))
+          .append('\n');
+    }
+    for (io.baton.upgrade.GateStatus.ClassGate found : gate.classes()) {
+      text.append("  ").append(found.className()).append(": active ")
+          .append(found.active() == null ? "undecided" : found.active().toString());
+      if (found.pending()) {
+        text.append(", newest ").append(found.newest()).append(": ADVANCE PENDING");
+        if (!found.behind().isEmpty()) {
+          text.append(", not supported yet by ").append(String.join(", ", found.behind()));
+        } else if (gate.held()) {
+          text.append(" (held)");
+        }
+      }
+      text.append('\n');
+      new java.util.TreeMap<>(found.members()).forEach((member, range) ->
+          text.append("      ").append(member).append(": writes ").append(range.range())
+              .append(", reads from ").append(range.oldestReadable()).append('\n'));
+    }
   }
 
   private static void renderNode(StringBuilder text, NodeStatus.ClusterNode node, boolean self) {
@@ -204,6 +247,19 @@ public final class StatusCommand implements Callable<Integer> {
   }
 
   /** One line on a drain: how many shards are left of how many, or that it is complete. */
+  public static String renderRebalance(io.baton.ring.RebalanceActivity rebalance) {
+    StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
+        "%s: %d shard(s) moving now; %d moved in %d round(s)", rebalance.type(),
+        rebalance.shardsMovingNow(), rebalance.shardsMoved(), rebalance.rounds()));
+    io.baton.ring.RebalanceActivity.Round last = rebalance.lastRound();
+    if (last != null) {
+      line.append(String.format(Locale.ROOT, "; last: %d by %s from %s to %s at %s", last.shards(),
+          last.kind(), last.from(), last.to(), java.time.Instant.ofEpochMilli(last.atEpochMillis())));
+    }
+    return line.toString();
+  }
+
+  /** One line of progress of a drain. */
   public static String renderDrain(DrainProgress drain) {
     String who = drain.name().equals(drain.node())
         ? drain.node() : drain.name() + " (" + drain.node() + ")";

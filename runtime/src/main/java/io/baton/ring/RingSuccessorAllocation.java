@@ -89,6 +89,11 @@ public final class RingSuccessorAllocation extends ShardCoordinator.AbstractShar
    * to them), and until when ({@code System.nanoTime}) they settle.
    */
   private final Map<Address, Long> settling = new ConcurrentHashMap<>();
+  /** What the coordinator's last rebalance ticks did, for the operator status; coordinator only. */
+  private volatile int movingNow;
+  private volatile long rounds;
+  private volatile long shardsMoved;
+  private volatile RebalanceActivity.Round lastRound;
 
   private RingSuccessorAllocation(ShardPlacement.Tolerance tolerance, String type) {
     this.tolerance = java.util.Objects.requireNonNull(tolerance, "tolerance");
@@ -128,6 +133,7 @@ public final class RingSuccessorAllocation extends ShardCoordinator.AbstractShar
     RingSuccessorAllocation strategy = create(tolerance(system.settings().config()), type);
     strategy.settleNanos =
         LoadMeter.Settings.fromConfig(system.settings().config()).halfLife().toNanos();
+    Rebalances.get(system).track(type, strategy);
     return strategy;
   }
 
@@ -257,6 +263,16 @@ public final class RingSuccessorAllocation extends ShardCoordinator.AbstractShar
       moving.add(move.shard());
       movedLoad += shardRates.getOrDefault(move.shard(), 0.0);
     }
+    movingNow = inProgress.size() + moving.size();
+    if (!moves.isEmpty()) {
+      String kind = drainedNow.contains(moves.get(0).from()) ? "drain"
+          : shardRates.values().stream().mapToDouble(Double::doubleValue).sum()
+              >= tolerance.minRate() ? "load" : "count";
+      lastRound = new RebalanceActivity.Round(System.currentTimeMillis(), kind,
+          moves.get(0).from().toString(), moves.get(0).to().toString(), moves.size());
+      rounds++;
+      shardsMoved += moves.size();
+    }
     if (!moves.isEmpty() && drainedNow.contains(moves.get(0).from())) {
       LOG.info("Drain: moving {} shards of drained node {} to {}",
           moves.size(), moves.get(0).from(), moves.get(0).to());
@@ -273,6 +289,12 @@ public final class RingSuccessorAllocation extends ShardCoordinator.AbstractShar
           String.format("%.1f", loads.get(moves.get(0).to())));
     }
     return Futures.successful(moving);
+  }
+
+  /** What this strategy's rebalancing is doing (see {@link RebalanceActivity}). */
+  public RebalanceActivity activity() {
+    return new RebalanceActivity(self == null ? "" : self.toString(), type == null ? "" : type,
+        movingNow, rounds, shardsMoved, lastRound);
   }
 
   /**

@@ -141,18 +141,11 @@ public final class ShardPlacement {
     if (tolerance < 0) {
       throw new IllegalArgumentException("tolerance must be 0 or more, was " + tolerance);
     }
-    if (!inProgress.isEmpty()) {
-      return List.of();
+    List<Move> first = movesBeforeBalancing(allShards, inProgress, drained);
+    if (first != null) {
+      return first;
     }
-    Collection<Address> targets = eligible(allShards.keySet(), drained);
-    List<Move> evacuation = evacuation(allShards, targets);
-    if (!evacuation.isEmpty()) {
-      return evacuation;
-    }
-    Map<Address, Collection<String>> shards = new java.util.HashMap<>();
-    for (Address node : targets) {
-      shards.put(node, allShards.get(node));
-    }
+    Map<Address, Collection<String>> shards = undrainedShards(allShards, drained);
     if (shards.size() < 2) {
       return List.of();
     }
@@ -224,18 +217,11 @@ public final class ShardPlacement {
       Set<String> inProgress,
       Tolerance tolerance,
       Set<Address> drained) {
-    if (!inProgress.isEmpty()) {
-      return List.of();
+    List<Move> first = movesBeforeBalancing(allShards, inProgress, drained);
+    if (first != null) {
+      return first;
     }
-    Collection<Address> targets = eligible(allShards.keySet(), drained);
-    List<Move> evacuation = evacuation(allShards, targets);
-    if (!evacuation.isEmpty()) {
-      return evacuation;
-    }
-    Map<Address, Collection<String>> shards = new java.util.HashMap<>();
-    for (Address node : targets) {
-      shards.put(node, allShards.get(node));
-    }
+    Map<Address, Collection<String>> shards = undrainedShards(allShards, drained);
     Map<Address, Double> load = nodeLoads(shards, shardRates);
     double total = load.values().stream().mapToDouble(Double::doubleValue).sum();
     if (total <= 0 || total < tolerance.minRate()) {
@@ -327,6 +313,31 @@ public final class ShardPlacement {
   }
 
   /** Every shard of the nodes not in {@code targets}, each to its node's successor among them. */
+  /**
+   * What every rebalance decides before balancing: nothing while a move is in progress (so a shard
+   * is never moved twice at once), else the moves that empty the drained nodes; {@code null} when
+   * neither applies and the nodes that are not drained may be balanced.
+   */
+  private static List<Move> movesBeforeBalancing(
+      Map<Address, ? extends Collection<String>> allShards, Set<String> inProgress,
+      Set<Address> drained) {
+    if (!inProgress.isEmpty()) {
+      return List.of();
+    }
+    List<Move> evacuation = evacuation(allShards, eligible(allShards.keySet(), drained));
+    return evacuation.isEmpty() ? null : evacuation;
+  }
+
+  /** The shards of the nodes that are not drained (all nodes, if every node is drained). */
+  private static Map<Address, Collection<String>> undrainedShards(
+      Map<Address, ? extends Collection<String>> allShards, Set<Address> drained) {
+    Map<Address, Collection<String>> shards = new java.util.HashMap<>();
+    for (Address node : eligible(allShards.keySet(), drained)) {
+      shards.put(node, allShards.get(node));
+    }
+    return shards;
+  }
+
   private static List<Move> evacuation(
       Map<Address, ? extends Collection<String>> allShards, Collection<Address> targets) {
     if (targets.containsAll(allShards.keySet())) {

@@ -99,7 +99,10 @@ public final class BatonNode implements AutoCloseable {
         """.formatted(journalDir),
         com.typesafe.config.ConfigParseOptions.defaults().setOriginDescription("BatonNode defaults"));
     Config base = application.withFallback(defaults).withFallback(ConfigFactory.defaultReference());
-    Config config = node.toPekkoConfig(base);
+    // What this jar supports, in the configuration Pekko sends with the join request: the
+    // cluster refuses a jar too old or too new for its active schema versions (decision 0014).
+    Config config = io.baton.upgrade.internal.JoinGuard.advertise(node.toPekkoConfig(base),
+        BatonNode.class.getClassLoader());
     // Join only once the journal's replica endpoint listens. A node is a replica target as soon
     // as it is Up; had it joined at start (seed nodes in the configuration), the first writes
     // and ownership changes its peers send it while its store still opens went to an endpoint
@@ -117,6 +120,7 @@ public final class BatonNode implements AutoCloseable {
         joinLater);
     // Validates baton.upgrade.migrations now, rather than at the first write.
     SchemaVersions.get(system);
+    io.baton.upgrade.internal.JoinGuard.install(system);
     JournalReplication.get(system);
     NodeDrain.get(system);
     LoadMeter meter = LoadMeter.get(system);

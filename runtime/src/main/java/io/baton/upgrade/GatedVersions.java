@@ -9,7 +9,8 @@ import java.util.function.Function;
  * Immutable; the gate installs a new one on every change.
  *
  * @param decided class name to active version, as {@link VersionGate#decide} returned it
- * @param hold whether an operator holds the upgrade ({@code baton.upgrade.hold})
+ * @param hold whether an operator holds the upgrade ({@link UpgradeGate}): then {@code decided}
+ *     does not advance
  * @param schemas how this node knows a class by name (empty for a name it does not know)
  */
 public record GatedVersions(Map<String, Integer> decided, boolean hold,
@@ -23,7 +24,7 @@ public record GatedVersions(Map<String, Integer> decided, boolean hold,
   @Override
   public int activeVersion(String className, int currentVersion) {
     return schemas.apply(className)
-        .map(schema -> VersionGate.writeAt(schema, decided.get(className), hold))
+        .map(schema -> VersionGate.writeAt(schema, decided.get(className)))
         .orElse(currentVersion);
   }
 }

@@ -14,6 +14,12 @@
  *   <li>{@link io.baton.upgrade.VersionGate} decides the active versions from every live member's
  *       report; {@link io.baton.upgrade.SchemaVersions} holds this node's registry and active
  *       versions.
+ *   <li>{@link io.baton.upgrade.UpgradeGate}: the operator's cluster-wide hold (nothing
+ *       advances while held) and the gate's {@link io.baton.upgrade.GateStatus}, served by the
+ *       operator endpoint.
+ *   <li>{@link io.baton.upgrade.JoinCompatibility}: whether a joining node's jar can run with the
+ *       cluster's active versions; a node too old or too new is refused at join, with the
+ *       reason, and exits.
  *   <li>{@link io.baton.upgrade.BehaviourVersion}: the version of an entity type's behaviour,
  *       declared at registration and shown by the operator status.
  *   <li>{@link io.baton.upgrade.RollingUpgrade} takes a list of nodes to a new jar one at a time

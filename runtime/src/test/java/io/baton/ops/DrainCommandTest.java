@@ -207,7 +207,16 @@ class DrainCommandTest {
                 false, false, null, null, null, null, null, null, null, null, null, null)),
         new NodeStatus.Progress(
             List.of(DrainProgress.of(NODE, "node2", 0, 6)),
-            List.of(new NodeStatus.CatchUpProgress(a, NODE, 2, 5, 80, false))));
+            List.of(new NodeStatus.CatchUpProgress(a, NODE, 2, 5, 80, false)),
+            List.of(new io.baton.ring.RebalanceActivity(a, "account", 3, 2, 9,
+                new io.baton.ring.RebalanceActivity.Round(0, "load", a, NODE, 4)))),
+        new io.baton.upgrade.GateStatus(true, true, List.of(), List.of(
+            new io.baton.upgrade.GateStatus.ClassGate("com.x.Deposited", 1, 2, true, List.of(),
+                Map.of(a, new io.baton.upgrade.SupportedVersions(2, 1, 1),
+                    NODE, new io.baton.upgrade.SupportedVersions(2, 1, 1))),
+            new io.baton.upgrade.GateStatus.ClassGate("com.x.Opened", 1, 2, true,
+                List.of(NODE), Map.of(a, new io.baton.upgrade.SupportedVersions(2, 1, 1),
+                    NODE, new io.baton.upgrade.SupportedVersions(1, 1, 1))))));
     String text = StatusCommand.render(status);
     List<String> lines = text.lines().toList();
     int first = lines.indexOf("  * 1. " + a + " (node1)");
@@ -225,7 +234,18 @@ class DrainCommandTest {
         text);
     assertTrue(text.contains("  catch-up   " + a + " -> " + NODE + ": CATCHING UP, 2 of 5 entities"
         + " behind, 80 events copied"), text);
+    assertTrue(text.contains("  rebalance  account: 3 shard(s) moving now; 9 moved in 2 round(s);"
+        + " last: 4 by load from " + a + " to " + NODE + " at 1970-01-01T00:00:00Z"), text);
     assertTrue(text.contains("Up, Baton 0.1.0, app 2.0.0, up 1m 5s"), text);
+    int upgrade = lines.indexOf(
+        "Upgrade      gate HELD: no schema version advances until baton-upgrade-release");
+    assertTrue(upgrade > 0, text);
+    assertEquals("  com.x.Deposited: active 1, newest 2: ADVANCE PENDING (held)",
+        lines.get(upgrade + 1));
+    assertEquals("      " + a + ": writes 1..2, reads from 1", lines.get(upgrade + 2));
+    assertEquals("  com.x.Opened: active 1, newest 2: ADVANCE PENDING, not supported yet by "
+        + NODE, lines.get(upgrade + 4));
+    assertEquals("      " + NODE + ": writes 1, reads from 1", lines.get(upgrade + 6));
   }
 
   /** A drain line says what is known: left of start, left alone, unknown, or stopped. */

@@ -98,7 +98,7 @@ class OperatorEndpointTest {
 
   private static void startPlaces(ActorSystem<?> system) {
     ClusterSharding.get(system).init(Entity.of(PLACE, ctx -> place())
-        .withAllocationStrategy(RingSuccessorAllocation.create(system)));
+        .withAllocationStrategy(RingSuccessorAllocation.forType(system, PLACE.name())));
   }
 
   private static String where(ActorSystem<?> from, String id) throws Exception {
@@ -186,6 +186,68 @@ class OperatorEndpointTest {
         .execute(args);
     assertEquals(0, exit, () -> "baton-status failed: " + err);
     return out.toString();
+  }
+
+  /**
+   * The version gate over HTTP: {@code baton-upgrade-hold} holds it (status, {@code GET /upgrade}
+   * and the metrics say so), {@code baton-upgrade-release} releases it; the status shows each
+   * class's active version and this member's supported versions.
+   */
+  @Test
+  void upgradeHoldAndReleaseOverHttpShowInStatusAndMetrics() throws Exception {
+    ActorTestKit node = startNode("a", null);
+    awaitUp(node, 1);
+    io.baton.upgrade.SchemaVersions.get(node.system())
+        .declare(io.baton.ops.internal.NodeReport.class);
+    io.baton.upgrade.internal.VersionGateActor.start(node.system());
+    String endpoint = endpoint(node);
+    String self = Cluster.get(node.system()).selfMember().address().toString();
+    String report = io.baton.ops.internal.NodeReport.class.getName();
+    node.createTestProbe().awaitAssert(Duration.ofSeconds(30), () -> {
+      JsonNode gate = JSON.readTree(fetch(endpoint, "/status").body()).at("/upgrade");
+      JsonNode found = classAt(gate, report);
+      assertEquals(1, found.at("/active").asInt(), gate.toString());
+      return null;
+    });
+    JsonNode open = JSON.readTree(fetch(endpoint, "/status").body()).at("/upgrade");
+    assertFalse(open.at("/held").asBoolean());
+    JsonNode found = classAt(open, report);
+    assertFalse(found.at("/pending").asBoolean());
+    assertEquals(1, found.at("/members").get(self).at("/current").asInt(), open.toString());
+    assertTrue(fetch(endpoint, "/metrics").body().contains(
+        "baton_schema_active_version{class=\"" + report + "\"} 1"));
+
+    StringWriter out = new StringWriter();
+    assertEquals(0, new CommandLine(new UpgradeHoldCommand()).setOut(new PrintWriter(out))
+        .execute("--via", endpoint));
+    assertTrue(out.toString().contains("version gate HELD cluster-wide"), out.toString());
+    assertTrue(out.toString().contains("every reachable member confirmed it"), out.toString());
+    node.createTestProbe().awaitAssert(Duration.ofSeconds(30), () -> {
+      assertTrue(JSON.readTree(fetch(endpoint, "/upgrade").body()).at("/held").asBoolean());
+      return null;
+    });
+    assertTrue(fetch(endpoint, "/metrics").body().contains("baton_upgrade_held 1"));
+    assertTrue(runStatusCommand("--node", endpoint).contains("Upgrade      gate HELD"));
+
+    out = new StringWriter();
+    assertEquals(0, new CommandLine(new UpgradeReleaseCommand()).setOut(new PrintWriter(out))
+        .execute("--via", endpoint));
+    assertTrue(out.toString().contains("version gate released cluster-wide"), out.toString());
+    node.createTestProbe().awaitAssert(Duration.ofSeconds(30), () -> {
+      assertFalse(JSON.readTree(fetch(endpoint, "/status").body()).at("/upgrade/held")
+          .asBoolean());
+      return null;
+    });
+    assertTrue(fetch(endpoint, "/metrics").body().contains("baton_upgrade_held 0"));
+  }
+
+  private static JsonNode classAt(JsonNode gate, String className) {
+    for (JsonNode entry : gate.at("/classes")) {
+      if (entry.at("/className").asText().equals(className)) {
+        return entry;
+      }
+    }
+    throw new AssertionError(className + " is not in " + gate);
   }
 
   /** A lone node reports itself, its ring of one, under-replication and its journal writes. */
@@ -458,6 +520,12 @@ class OperatorEndpointTest {
           drainedStatus + "\n" + accepted.body());
       assertEquals(0, nodeIn(drainedStatus, addressB).at("/shardCount").asInt());
       assertTrue(drainedStatus.at("/progress/drains/0/complete").asBoolean());
+      // The coordinator's strategy reports the drain round that moved B's shards.
+      JsonNode rebalance = drainedStatus.at("/progress/rebalances/0");
+      assertEquals(PLACE.name(), rebalance.at("/type").asText(), drainedStatus.toString());
+      assertEquals("drain", rebalance.at("/lastRound/kind").asText(), rebalance.toString());
+      assertEquals(addressB, rebalance.at("/lastRound/from").asText(), rebalance.toString());
+      assertTrue(rebalance.at("/shardsMoved").asInt() >= onB[0], rebalance.toString());
       for (String id : ids) {
         assertEquals(addressA, where(systemB, id), id + " still answers, from a");
       }

@@ -57,16 +57,29 @@ class VersionGateTest {
 
   @Test
   void aClassTheGateHasNotDecidedYetIsWrittenAtTheOldestWritableVersion() {
-    assertEquals(2, VersionGate.writeAt(V3, null, false));
-    assertEquals(3, VersionGate.writeAt(V3, 3, false));
-    assertEquals(1, VersionGate.writeAt(V3, 1, false)); // the serializer refuses it, and says why
+    assertEquals(2, VersionGate.writeAt(V3, null));
+    assertEquals(3, VersionGate.writeAt(V3, 3));
+    assertEquals(1, VersionGate.writeAt(V3, 1)); // the serializer refuses it, and says why
+  }
+
+  /** While held nothing advances and nothing new is decided; released, it advances at once. */
+  @Test
+  void anOperatorsHoldStopsEveryAdvanceUntilReleased() {
+    List<Map<String, Integer>> allOnV3 = List.of(
+        Map.of("com.x.Event", 3, "com.x.New", 2), Map.of("com.x.Event", 3, "com.x.New", 2));
+    Map<String, Integer> previous = Map.of("com.x.Event", 2);
+    Map<String, Integer> held = VersionGate.decide(allOnV3, true, previous, true);
+    assertEquals(previous, held);
+    assertEquals(2, VersionGate.writeAt(V3, held.get("com.x.Event")));
+    assertEquals(2, VersionGate.writeAt(V3, held.get("com.x.New"))); // undecided: oldest writable
+    assertEquals(Map.of("com.x.Event", 3, "com.x.New", 2),
+        VersionGate.decide(allOnV3, true, held, false));
   }
 
   @Test
-  void anOperatorsHoldKeepsTheOldestWritableVersionEvenWhenEveryMemberReadsTheNewOne() {
-    assertEquals(2, VersionGate.writeAt(V3, 3, true));
-    assertEquals(2, VersionGate.writeAt(V3, 2, true));
-    assertEquals(1, VersionGate.writeAt(ClassSchema.unversioned("com.x.Plain"), 1, true));
+  void theLowestVersionPerClassIsWhatTheGateWouldMakeActive() {
+    assertEquals(Map.of("com.x.Event", 1, "com.x.Other", 2), VersionGate.lowest(List.of(
+        Map.of("com.x.Event", 3, "com.x.Other", 2), Map.of("com.x.Other", 4))));
   }
 
   @Test

@@ -4,6 +4,8 @@ import io.baton.ops.DrainCommand;
 import io.baton.ops.StatusCommand;
 import io.baton.ops.UndrainCommand;
 import io.baton.upgrade.RollingUpgradeCommand;
+import io.baton.ops.UpgradeHoldCommand;
+import io.baton.ops.UpgradeReleaseCommand;
 import io.baton.samples.bank.cluster.BankClusterDemo;
 import io.baton.samples.bank.cluster.BankNode;
 import io.baton.samples.bank.cluster.ClusterDemoFailed;
@@ -21,9 +23,10 @@ import picocli.CommandLine;
 
 /**
  * Entry point of the samples jar: {@code java -jar baton-samples-all.jar [sample]}, and the
- * operator commands {@code status}, {@code drain}, {@code undrain} and {@code upgrade} ({@link
- * StatusCommand}, {@link DrainCommand}, {@link UndrainCommand}, {@link RollingUpgradeCommand}) for
- * nodes that serve the operator endpoint.
+ * operator commands {@code status}, {@code drain}, {@code undrain}, {@code upgrade}, {@code
+ * upgrade-hold} and {@code upgrade-release} ({@link StatusCommand}, {@link DrainCommand}, {@link
+ * UndrainCommand}, {@link RollingUpgradeCommand}, {@link UpgradeHoldCommand}, {@link
+ * UpgradeReleaseCommand}) for nodes that serve the operator endpoint.
  *
  * <p>Exit status: 0 when the sample ran and saw everything it expected; 1 when it did not (the
  * reason is printed on standard error); 2 for a command line it does not understand. The
@@ -52,7 +55,9 @@ public final class Main {
       "status", StatusCommand::new,
       "drain", DrainCommand::new,
       "undrain", UndrainCommand::new,
-      "upgrade", RollingUpgradeCommand::new);
+      "upgrade", RollingUpgradeCommand::new,
+      "upgrade-hold", UpgradeHoldCommand::new,
+      "upgrade-release", UpgradeReleaseCommand::new);
 
   /** Not an exit status: the sample started a node that runs on until it is killed. */
   static final int EXIT_RUNNING = -1;
@@ -163,6 +168,10 @@ public final class Main {
         + " [--mode graceful|crash] [--resume-from node]");
     to.println("                                           rolling upgrade, node by node in ring"
         + " order");
+    to.println("  upgrade-hold [--via host:port]           no schema version advances (rollback"
+        + " stays possible)");
+    to.println("  upgrade-release [--via host:port]        versions advance once every node"
+        + " supports them");
     to.println("  (<command> --help for every option)");
   }
 }

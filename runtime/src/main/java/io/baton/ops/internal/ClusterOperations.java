@@ -61,6 +61,11 @@ public final class ClusterOperations {
     }
   }
 
+  /** The version gate as this node sees it ({@code GET /upgrade}). */
+  public io.baton.upgrade.GateStatus gateStatus() {
+    return io.baton.upgrade.UpgradeGate.get(system).status();
+  }
+
   /** The reports of every node, as {@link NodeReports#cluster}. */
   public NodeReports reports() {
     return reports;
@@ -85,8 +90,20 @@ public final class ClusterOperations {
           ClusterView.nodes(local.members(), local.ring(), drained, all),
           new NodeStatus.Progress(
               ClusterView.drains(drained, ClusterView.present(local.members()), next, all),
-              ClusterView.catchUp(local.ring(), all)));
+              ClusterView.catchUp(local.ring(), all),
+              ClusterView.rebalances(all)),
+          io.baton.upgrade.UpgradeGate.get(system).status());
     });
+  }
+
+  /**
+   * Holds ({@code true}) or releases the version gate cluster-wide; the answer is the gate after
+   * the change, and whether every reachable member confirmed it.
+   */
+  public CompletionStage<io.baton.ops.GateChange> gate(boolean hold) {
+    io.baton.upgrade.UpgradeGate gate = io.baton.upgrade.UpgradeGate.get(system);
+    return (hold ? gate.hold(timeout) : gate.release(timeout))
+        .thenApply(confirmed -> new io.baton.ops.GateChange(hold, confirmed, gate.status()));
   }
 
   /** The document of {@code GET /drain}; {@code requested} names the node of a POST. */

@@ -161,4 +161,29 @@ public final class ClusterView {
     });
     return hosted;
   }
+
+  /**
+   * The rebalancing that has happened or is happening, one entry per entity type: the report of
+   * the node whose strategy has moved shards or is moving some (the coordinator's; after a
+   * coordinator moved, the one with the latest round), sorted by type.
+   */
+  public static List<io.baton.ring.RebalanceActivity> rebalances(Map<String, NodeReport> reports) {
+    Map<String, io.baton.ring.RebalanceActivity> byType = new java.util.TreeMap<>();
+    for (NodeReport report : reports.values()) {
+      if (report.rebalances() == null) {
+        continue;
+      }
+      for (io.baton.ring.RebalanceActivity activity : report.rebalances()) {
+        if (activity.rounds() == 0 && activity.shardsMovingNow() == 0) {
+          continue;
+        }
+        byType.merge(activity.type(), activity, (a, b) -> latest(a) >= latest(b) ? a : b);
+      }
+    }
+    return List.copyOf(byType.values());
+  }
+
+  private static long latest(io.baton.ring.RebalanceActivity activity) {
+    return activity.lastRound() == null ? 0 : activity.lastRound().atEpochMillis();
+  }
 }

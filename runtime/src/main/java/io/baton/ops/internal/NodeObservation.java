@@ -132,6 +132,7 @@ public final class NodeObservation {
         replication == null ? null : replication.status(),
         replication == null ? null : replication.store().stats(),
         List.of(),
+        null,
         null);
   }
 

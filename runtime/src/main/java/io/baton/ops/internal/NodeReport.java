@@ -19,6 +19,8 @@ import java.util.Map;
  * @param messagesPerSecond per entity type, per shard, the measured load; empty while no load
  *     measurement is installed ({@link io.baton.ops.LoadSource})
  * @param replication its replication, or null without Baton's journal
+ * @param rebalances per entity type, what its rebalancing is doing (rounds only on the node that
+ *     hosts the shard coordinator)
  */
 public record NodeReport(
     String address,
@@ -29,7 +31,8 @@ public record NodeReport(
     Map<String, Map<String, Integer>> shards,
     List<String> unansweredTypes,
     Map<String, Map<String, Double>> messagesPerSecond,
-    ReplicationStatus replication) implements ClusterSerializable {
+    ReplicationStatus replication,
+    List<io.baton.ring.RebalanceActivity> rebalances) implements ClusterSerializable {
 
   /** The shards it hosts, all types together. */
   public int shardCount() {

@@ -114,7 +114,8 @@ public final class NodeReports {
           new TreeMap<>(shards),
           missing,
           measuredLoad(),
-          replication == null ? null : replication.status());
+          replication == null ? null : replication.status(),
+          io.baton.ring.Rebalances.get(system).activities());
     });
   }
 

@@ -101,11 +101,52 @@ public final class OperatorMetrics implements AutoCloseable {
         "Shards this node still hosts while drained; 0 when its drain is complete or it is not"
             + " drained");
 
+    bindGate(system, registry, metrics);
+
     var counter = system.systemActorOf(
         reportCounter(registry, maxSupervisorTags), "baton-ops-supervisor-reports",
         Props.empty());
     SupervisorReports.subscribe(system, counter);
     return metrics;
+  }
+
+  /**
+   * {@code baton_schema_active_version{class}}: per class the gate decided, its active schema
+   * version (registered as classes appear, at each scrape); {@code baton_upgrade_held}: 1 while
+   * the operator holds the gate.
+   */
+  private static void bindGate(ActorSystem<?> system, MeterRegistry registry,
+      OperatorMetrics metrics) {
+    io.baton.upgrade.UpgradeGate gate = io.baton.upgrade.UpgradeGate.get(system);
+    Gauge.builder("baton.upgrade.held", gate, g -> g.held() ? 1 : 0)
+        .description("1 while the operator holds the version gate: no schema version advances")
+        .strongReference(true)
+        .register(registry);
+    metrics.gate = gate;
+  }
+
+  private volatile io.baton.upgrade.UpgradeGate gate;
+  private final Set<String> gatedClasses = ConcurrentHashMap.newKeySet();
+
+  /** Registers a gauge for every class the gate decided since the last scrape. */
+  private void updateGate() {
+    io.baton.upgrade.UpgradeGate current = gate;
+    if (current == null) {
+      return;
+    }
+    for (io.baton.upgrade.GateStatus.ClassGate found : current.status().classes()) {
+      String name = found.className();
+      if (found.active() != null && gatedClasses.add(name)) {
+        Gauge.builder("baton.schema.active.version", current, g -> g.status().classes().stream()
+                .filter(c -> c.className().equals(name) && c.active() != null)
+                .mapToInt(io.baton.upgrade.GateStatus.ClassGate::active).findFirst().orElse(0))
+            .tag("class", name)
+            .description("The cluster's active schema version of this class as this node's"
+                + " version gate decided it (every member reads it; it never goes down)")
+            .strongReference(true)
+            .register(registry);
+      }
+    }
   }
 
   /**
@@ -115,6 +156,7 @@ public final class OperatorMetrics implements AutoCloseable {
    */
   public void update(NodeReport report, boolean drained) {
     local.set(new Local(report, drained));
+    updateGate();
     for (String type : report.shards().keySet()) {
       if (types.add(type)) {
         Gauge.builder("baton.sharding.shards", this, m -> m.typeShards(type).size())

@@ -1,7 +1,10 @@
 package io.baton.upgrade.internal;
 
+import io.baton.upgrade.GateStatus;
 import io.baton.upgrade.GatedVersions;
 import io.baton.upgrade.SchemaVersions;
+import io.baton.upgrade.SupportedVersions;
+import io.baton.upgrade.UpgradeGate;
 import io.baton.upgrade.UpgradeSettings;
 import io.baton.upgrade.VersionGate;
 import java.util.ArrayList;
@@ -57,6 +60,8 @@ public final class VersionGateActor {
   private Map<String, SchemaReport> reports = Map.of();
   private Map<String, Integer> active = Map.of();
   private Map<String, Integer> published = null;
+  private boolean installedHold;
+  private final UpgradeGate gate;
 
   private VersionGateActor(ActorContext<Object> context, UpgradeSettings settings) {
     this.context = context;
@@ -64,6 +69,7 @@ public final class VersionGateActor {
     this.versions = SchemaVersions.get(context.getSystem());
     this.self = DistributedData.get(context.getSystem()).selfUniqueAddress();
     this.selfKey = key(Cluster.get(context.getSystem()).selfMember());
+    this.gate = UpgradeGate.get(context.getSystem());
   }
 
   /** Starts the gate on a clustered node, unless {@code baton.upgrade.gate.enabled} is off. */
@@ -114,7 +120,10 @@ public final class VersionGateActor {
       return;
     }
     published = known;
-    SchemaReport report = new SchemaReport(Map.copyOf(known));
+    Map<String, SupportedVersions> supported = new java.util.TreeMap<>();
+    known.keySet().forEach(name -> versions.registry().schemaOf(name)
+        .ifPresent(schema -> supported.put(name, SupportedVersions.of(schema))));
+    SchemaReport report = new SchemaReport(Map.copyOf(known), Map.copyOf(supported));
     DistributedData.get(context.getSystem()).replicator().tell(new Replicator.Update<>(
         KEY, LWWMap.<String, SchemaReport>create(), Replicator.writeLocal(),
         context.getSelf().<Replicator.UpdateResponse<LWWMap<String, SchemaReport>>>narrow(),
@@ -123,8 +132,9 @@ public final class VersionGateActor {
 
   private void recompute() {
     List<Map<String, Integer>> live = new ArrayList<>();
+    Map<String, SchemaReport> byMember = new java.util.TreeMap<>();
     boolean everyReported = true;
-    Set<String> missing = new HashSet<>();
+    List<String> missing = new ArrayList<>();
     for (Member member : Cluster.get(context.getSystem()).state().getMembers()) {
       if (member.status() == MemberStatus.down() || member.status() == MemberStatus.removed()) {
         continue;
@@ -135,22 +145,60 @@ public final class VersionGateActor {
         missing.add(member.address().toString());
       } else {
         live.add(report.versions());
+        byMember.put(member.address().toString(), report);
       }
     }
-    Map<String, Integer> next = VersionGate.decide(live, everyReported, active);
+    boolean held = gate.held();
+    Map<String, Integer> next = VersionGate.decide(live, everyReported, active, held);
     if (!next.equals(active)) {
       Map<String, Integer> changed = new HashMap<>(next);
       changed.entrySet().removeIf(e -> e.getValue().equals(active.get(e.getKey())));
       LOG.info("Active schema versions advanced: {}", changed);
       active = Map.copyOf(next);
       installActive();
+    } else if (held != installedHold) {
+      installActive();
     } else if (!missing.isEmpty()) {
       LOG.debug("Version gate waits for the reports of {}", missing);
     }
+    gate.useStatus(status(byMember, missing, held));
+  }
+
+  /** What operators see: per class, the active version, the newest, who is behind. */
+  private GateStatus status(Map<String, SchemaReport> byMember, List<String> missing,
+      boolean held) {
+    Map<String, Integer> lowest = VersionGate.lowest(
+        byMember.values().stream().map(SchemaReport::versions).toList());
+    List<GateStatus.ClassGate> classes = new ArrayList<>();
+    for (String name : lowest.keySet()) {
+      int newest = 1;
+      Map<String, SupportedVersions> members = new HashMap<>();
+      for (Map.Entry<String, SchemaReport> entry : byMember.entrySet()) {
+        Integer current = entry.getValue().versions().get(name);
+        if (current != null) {
+          newest = Math.max(newest, current);
+          SupportedVersions range = entry.getValue().supported() == null ? null
+              : entry.getValue().supported().get(name);
+          members.put(entry.getKey(), range != null ? range
+              : new SupportedVersions(current, current, current));
+        }
+      }
+      List<String> behind = new ArrayList<>();
+      for (Map.Entry<String, SchemaReport> entry : byMember.entrySet()) {
+        if (entry.getValue().versions().getOrDefault(name, 1) < newest) {
+          behind.add(entry.getKey());
+        }
+      }
+      Integer decided = active.get(name);
+      boolean pending = decided == null || newest > decided;
+      classes.add(new GateStatus.ClassGate(name, decided, newest, pending, behind, members));
+    }
+    return new GateStatus(true, held, missing, classes);
   }
 
   private void installActive() {
+    installedHold = gate.held();
     versions.useActiveVersions(
-        new GatedVersions(active, settings.hold(), versions.registry()::schemaOf));
+        new GatedVersions(active, installedHold, versions.registry()::schemaOf));
   }
 }

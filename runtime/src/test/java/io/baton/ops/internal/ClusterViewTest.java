@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.baton.journal.replication.ReplicationMode;
 import io.baton.journal.replication.ReplicationStatus;
+import io.baton.ring.RebalanceActivity;
 import io.baton.ops.DrainProgress;
 import io.baton.ops.NodeStatus;
 import java.util.List;
@@ -30,7 +31,31 @@ class ClusterViewTest {
         List.of(A, B), List.of(), false, lag, 0,
         List.of(new ReplicationStatus.CatchUp(B, 3, 8, 40, false)));
     return new NodeReport(address, name, "0.1.0", "app-1", Map.of(), shards, unanswered, load,
-        replication);
+        replication, List.of());
+  }
+
+  private static NodeReport rebalancing(String address, RebalanceActivity... activities) {
+    return new NodeReport(address, address, "0.1.0", "app-1", Map.of(), Map.of(), List.of(),
+        Map.of(), null, List.of(activities));
+  }
+
+  /**
+   * Rebalance progress comes from the node whose strategy moved shards (the coordinator's); idle
+   * strategies are left out; after the coordinator moved, the latest round wins.
+   */
+  @Test
+  void rebalancesShowTheCoordinatorsActivityPerType() {
+    RebalanceActivity idle = new RebalanceActivity(B, "account", 0, 0, 0, null);
+    RebalanceActivity old = new RebalanceActivity(A, "account", 0, 1, 5,
+        new RebalanceActivity.Round(1_000, "count", A, B, 5));
+    RebalanceActivity recent = new RebalanceActivity(C, "account", 2, 1, 2,
+        new RebalanceActivity.Round(2_000, "drain", B, C, 2));
+    RebalanceActivity cart = new RebalanceActivity(A, "cart", 1, 0, 0, null);
+    Map<String, NodeReport> reports = Map.of(
+        A, rebalancing(A, old, cart), B, rebalancing(B, idle), C, rebalancing(C, recent),
+        "silent", report("silent", "silent", Map.of(), Map.of(), 0, List.of()));
+
+    assertEquals(List.of(recent, cart), ClusterView.rebalances(reports));
   }
 
   /** Ring members come first in ring order, then the others; a silent member has only nulls. */

@@ -5,6 +5,7 @@ import io.baton.client.ClientTime;
 import io.baton.client.RetryPolicy;
 import io.baton.client.ShardingTransport;
 import io.baton.runtime.BatonNode;
+import io.baton.upgrade.SchemaVersions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -23,12 +24,23 @@ public final class Bank {
   private Bank() {}
 
   /**
+   * The bank's persisted and exchanged classes (sealed roots): declared to the version gate at
+   * registration, and advertised by a bank node when it joins ({@code baton.upgrade.classes}), so
+   * that a cluster refuses a bank jar that cannot read or write its active schema versions.
+   */
+  public static final java.util.List<Class<?>> SCHEMA_CLASSES = java.util.List.of(
+      Account.Event.class, Account.State.class, Account.Command.class,
+      Transfer.Event.class, Transfer.State.class, Transfer.Command.class);
+
+  /**
    * Registers {@link Account} and {@link Transfer} on {@code node} and exposes them at {@code
    * /entities/account/{id}} and {@code /entities/transfer/{id}} of its HTTP entry point.
    */
   public static void register(BatonNode node) {
     BatonClient<AccountOperation, AccountOutcome> accounts = accountsClient(node.system());
-    node.register(Account.TYPE_KEY, ctx -> Account.create(ctx.getEntityId()));
+    node.register(Account.TYPE_KEY, ctx -> Account.create(ctx.getEntityId()),
+        BankRelease.ACCOUNT);
+    SchemaVersions.get(node.system()).declare(SCHEMA_CLASSES.toArray(Class<?>[]::new));
     node.register(transferEntity(node.system(), accounts));
     node.exposeOverHttp(Account.TYPE_KEY, AccountOperation.class, Account.Execute::new);
     node.exposeOverHttp(Transfer.TYPE_KEY, TransferOperation.class, Transfer.Execute::new);

@@ -52,5 +52,11 @@
  * exposes them over HTTP: {@code POST /entities/account/{id}} with {@code {"op":"deposit",
  * "amount":100}}, {@code POST /entities/transfer/{id}} with {@code {"op":"order","from":"alice",
  * "to":"bob","amount":30}}.
+ *
+ * <p>This is release 1 of the bank. Release 2 (accounts with an overdraft limit, the events'
+ * amount renamed {@code amountInCents}, migrations both ways) replaces {@code Account}, {@code
+ * AccountOperation} and {@code BankRelease} with the files of the same names in {@code
+ * samples/src/bank-v2/java} and ships as {@code baton-samples-v2-all.jar} (docs/guide/
+ * bank-sample.md, "v2 of the bank").
  */
 package io.baton.samples.bank;

@@ -6,7 +6,10 @@ import io.baton.client.HttpEntryPoint;
 import io.baton.ring.DrainStatus;
 import io.baton.runtime.BatonNode;
 import io.baton.runtime.NodeConfig;
+import io.baton.samples.bank.Account;
 import io.baton.samples.bank.Bank;
+import io.baton.samples.bank.BankRelease;
+import io.baton.upgrade.SchemaVersions;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,7 +30,11 @@ import org.apache.pekko.cluster.typed.Cluster;
  * <p>It reports on standard output, one line each, for the process that started it: {@code
  * BANK-NODE HTTP <url>} once the entry point listens, then {@code BANK-NODE MEMBERS-UP <n>} and
  * {@code BANK-NODE SHARDS <n>} whenever the number of Up members it sees, or of shards it hosts,
- * changes (checked every {@link #WATCH_INTERVAL}).
+ * changes (checked every {@link #WATCH_INTERVAL}). It also says which release of the bank it runs,
+ * {@code BANK-NODE RELEASE <n>} ({@link BankRelease}: 1 in {@code baton-samples-all.jar}, 2 in
+ * {@code baton-samples-v2-all.jar}), and {@code BANK-NODE ACTIVE-VERSION <n>} whenever the schema
+ * version it writes accounts' state at changes: the cluster's version gate holds it at 1 while a
+ * release-1 node is a member, and moves it to 2 once every member runs release 2.
  */
 public final class BankNode {
 
@@ -70,7 +77,9 @@ public final class BankNode {
         baton.client.http.enabled = on
         baton.client.http.host = "%s"
         baton.client.http.port = %d
-        """.formatted(config.host(), httpPort));
+        """.formatted(config.host(), httpPort))
+        .withValue("baton.upgrade.classes", com.typesafe.config.ConfigValueFactory.fromIterable(
+            Bank.SCHEMA_CLASSES.stream().map(Class::getName).toList()));
     BatonNode node = BatonNode.start(config, application);
     Bank.register(node);
     node.system().getWhenTerminated().thenRun(() -> Runtime.getRuntime().halt(2));
@@ -82,6 +91,7 @@ public final class BankNode {
       address.ifPresent(a -> out.println(REPORT + "HTTP http://" + a.getHostString() + ":"
           + a.getPort()));
     });
+    out.println(REPORT + "RELEASE " + BankRelease.ACCOUNT.number());
     watch(node, out);
   }
 
@@ -91,6 +101,8 @@ public final class BankNode {
     Address self = cluster.selfMember().address();
     AtomicInteger members = new AtomicInteger(-1);
     AtomicInteger shards = new AtomicInteger(-1);
+    AtomicInteger activeVersion = new AtomicInteger(-1);
+    SchemaVersions versions = SchemaVersions.get(node.system());
     node.system().scheduler().scheduleWithFixedDelay(WATCH_INTERVAL, WATCH_INTERVAL, () -> {
       int up = 0;
       for (var member : cluster.state().getMembers()) {
@@ -100,6 +112,10 @@ public final class BankNode {
       }
       if (members.getAndSet(up) != up) {
         out.println(REPORT + "MEMBERS-UP " + up);
+      }
+      int active = versions.activeVersionOf(Account.State.class);
+      if (activeVersion.getAndSet(active) != active) {
+        out.println(REPORT + "ACTIVE-VERSION " + active);
       }
       node.drainStatus(WATCH_INTERVAL).thenAccept(status -> {
         DrainStatus.NodeShards mine = status.node(self);

@@ -26,6 +26,8 @@ final class NodeProcess {
   private final List<String> reports = new ArrayList<>(); // guarded by this
   private int members = -1; // guarded by this
   private int shards = -1; // guarded by this
+  private int release = -1; // guarded by this
+  private int activeVersion = -1; // guarded by this
 
   private NodeProcess(String name, Process process) {
     this.name = name;
@@ -52,6 +54,16 @@ final class NodeProcess {
 
   synchronized int shards() {
     return shards;
+  }
+
+  /** The bank release the node runs ({@code RELEASE}), -1 until it said. */
+  synchronized int release() {
+    return release;
+  }
+
+  /** The schema version the node last said it writes accounts' state at, -1 until it said. */
+  synchronized int activeVersion() {
+    return activeVersion;
   }
 
   /** Waits until {@code condition} holds of this node's reports, or the process exits. */
@@ -102,6 +114,10 @@ final class NodeProcess {
       members = Integer.parseInt(words[1]);
     } else if (words[0].equals("SHARDS")) {
       shards = Integer.parseInt(words[1]);
+    } else if (words[0].equals("RELEASE")) {
+      release = Integer.parseInt(words[1]);
+    } else if (words[0].equals("ACTIVE-VERSION")) {
+      activeVersion = Integer.parseInt(words[1]);
     }
     notifyAll();
   }

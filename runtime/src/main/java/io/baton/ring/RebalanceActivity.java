@@ -1,0 +1,31 @@
+package io.baton.ring;
+
+/**
+ * What the rebalancing of one entity type is doing, as seen by that type's {@link
+ * RingSuccessorAllocation} on one node. Only the node that hosts the type's shard coordinator (the
+ * oldest member) decides rebalances, so only its activity has rounds; on the other nodes every
+ * count is 0 and {@code lastRound} is null.
+ *
+ * @param node the node that reports it
+ * @param type the entity type
+ * @param shardsMovingNow shards whose hand-off had started and not finished at the coordinator's
+ *     last rebalance tick (including those that tick started)
+ * @param rounds rebalance rounds that moved at least one shard since this node became coordinator
+ * @param shardsMoved shards those rounds moved, in all
+ * @param lastRound the latest such round, or null when there was none
+ */
+public record RebalanceActivity(String node, String type, int shardsMovingNow, long rounds,
+    long shardsMoved, Round lastRound) {
+
+  /**
+   * One rebalance round.
+   *
+   * @param atEpochMillis when it was decided (wall clock, for display)
+   * @param kind {@code drain} (emptying a drained node), {@code load} (balancing measured
+   *     messages per second) or {@code count} (balancing shard counts while no load is measured)
+   * @param from the node the shards left
+   * @param to the node they went to
+   * @param shards how many moved
+   */
+  public record Round(long atEpochMillis, String kind, String from, String to, int shards) {}
+}
