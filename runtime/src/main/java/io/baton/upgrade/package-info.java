@@ -22,9 +22,15 @@
  *       reason, and exits.
  *   <li>{@link io.baton.upgrade.BehaviourVersion}: the version of an entity type's behaviour,
  *       declared at registration and shown by the operator status.
+ *   <li>{@link io.baton.upgrade.RollingUpgrade} takes a list of nodes to a new jar one at a time
+ *       in ring order, graceful (drain first) or by crash ({@link io.baton.upgrade.UpgradeMode}),
+ *       through a {@link io.baton.upgrade.NodeController} and the operator endpoints ({@link
+ *       io.baton.upgrade.ClusterProbe}); it stops at the first node that fails with an {@link
+ *       io.baton.upgrade.UpgradeReport}. {@link io.baton.upgrade.RollingUpgradeCommand} is its
+ *       command line ({@code baton-upgrade}).
  * </ul>
  *
- * <p>Design: {@code docs/decisions/0014-schema-versions.md}; user guide: {@code
- * docs/guide/upgrade.md}.
+ * <p>Design: {@code docs/decisions/0014-schema-versions.md}, {@code
+ * docs/decisions/0015-rolling-upgrade.md}; user guide: {@code docs/guide/upgrade.md}.
  */
 package io.baton.upgrade;

@@ -3,6 +3,7 @@ package io.baton.samples;
 import io.baton.ops.DrainCommand;
 import io.baton.ops.StatusCommand;
 import io.baton.ops.UndrainCommand;
+import io.baton.upgrade.RollingUpgradeCommand;
 import io.baton.ops.UpgradeHoldCommand;
 import io.baton.ops.UpgradeReleaseCommand;
 import io.baton.samples.bank.cluster.BankClusterDemo;
@@ -22,10 +23,10 @@ import picocli.CommandLine;
 
 /**
  * Entry point of the samples jar: {@code java -jar baton-samples-all.jar [sample]}, and the
- * operator commands {@code status}, {@code drain}, {@code undrain}, {@code upgrade-hold} and
- * {@code upgrade-release} ({@link StatusCommand}, {@link DrainCommand}, {@link UndrainCommand},
- * {@link UpgradeHoldCommand}, {@link UpgradeReleaseCommand}) for a node that serves the operator
- * endpoint.
+ * operator commands {@code status}, {@code drain}, {@code undrain}, {@code upgrade}, {@code
+ * upgrade-hold} and {@code upgrade-release} ({@link StatusCommand}, {@link DrainCommand}, {@link
+ * UndrainCommand}, {@link RollingUpgradeCommand}, {@link UpgradeHoldCommand}, {@link
+ * UpgradeReleaseCommand}) for nodes that serve the operator endpoint.
  *
  * <p>Exit status: 0 when the sample ran and saw everything it expected; 1 when it did not (the
  * reason is printed on standard error); 2 for a command line it does not understand. The
@@ -54,6 +55,7 @@ public final class Main {
       "status", StatusCommand::new,
       "drain", DrainCommand::new,
       "undrain", UndrainCommand::new,
+      "upgrade", RollingUpgradeCommand::new,
       "upgrade-hold", UpgradeHoldCommand::new,
       "upgrade-release", UpgradeReleaseCommand::new);
 
@@ -162,6 +164,10 @@ public final class Main {
     to.println("  status [--node host:port] [--json]       the node's view of the cluster");
     to.println("  drain <node> [--via host:port] [--wait]  move every shard off a node");
     to.println("  undrain <node> [--via host:port]         give it its share back");
+    to.println("  upgrade --nodes host:port,... --jar new.jar --start-command '...'"
+        + " [--mode graceful|crash] [--resume-from node]");
+    to.println("                                           rolling upgrade, node by node in ring"
+        + " order");
     to.println("  upgrade-hold [--via host:port]           no schema version advances (rollback"
         + " stays possible)");
     to.println("  upgrade-release [--via host:port]        versions advance once every node"

@@ -82,6 +82,26 @@ class MainTest {
     assertTrue(err.toString(UTF_8).contains("cannot reach"), err.toString(UTF_8));
   }
 
+  /** upgrade runs under its short name; when no node answers it refuses before touching any. */
+  @Test
+  void upgradeRunsUnderItsShortNameAndRefusesWhenNoNodeAnswers() throws Exception {
+    assertEquals(0, run("upgrade", "--help"));
+    assertTrue(out.toString(UTF_8).contains("Usage: upgrade"), out.toString(UTF_8));
+    assertTrue(out.toString(UTF_8).contains("--resume-from"), out.toString(UTF_8));
+    assertEquals(2, run("upgrade", "--nodes", "127.0.0.1:1"), "--jar and --start-command");
+    assertEquals(2, run("upgrade", "--nodes", "127.0.0.1:1", "--jar", "new.jar",
+        "--start-command", "java -jar new.jar"), "the start command has no {jar}");
+    assertTrue(err.toString(UTF_8).contains("{jar}"), err.toString(UTF_8));
+    int port;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    assertEquals(3, run("upgrade", "--nodes", "127.0.0.1:" + port, "--jar", "new.jar",
+        "--start-command", "java -jar {jar}", "--request-timeout", "2s"));
+    assertTrue(err.toString(UTF_8).contains("UPGRADE REFUSED"), err.toString(UTF_8));
+    assertTrue(err.toString(UTF_8).contains("do not answer"), err.toString(UTF_8));
+  }
+
   /** Help names the operator commands. */
   @Test
   void helpListsTheOperatorCommands() {

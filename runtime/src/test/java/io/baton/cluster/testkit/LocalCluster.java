@@ -320,6 +320,15 @@ public final class LocalCluster implements AutoCloseable {
    * running and not frozen, so it joins the existing cluster.
    */
   public void restart(String node) {
+    restart(node, List.of());
+  }
+
+  /**
+   * Like {@link #restart(String)}, with {@code jvmOptions} added after every other JVM option for
+   * this incarnation only (a later {@code -Dkey=value} wins over an earlier one): how a test starts
+   * a node as a new release, e.g. {@code -Dbaton.node.app-version=2}, or as one that cannot start.
+   */
+  public void restart(String node, List<String> jvmOptions) {
     Node n = node(node);
     if (n.incarnation().process.isAlive()) {
       kill9(node);
@@ -334,7 +343,35 @@ public final class LocalCluster implements AutoCloseable {
     if (seeds.isEmpty()) {
       seeds.add(address(node)); // nobody to join: start a new cluster
     }
-    launch(n, seeds);
+    launch(n, seeds, jvmOptions);
+  }
+
+  /**
+   * Stops the node as an operator would: SIGTERM by PID (the JVM runs its shutdown hooks, so the
+   * node leaves the cluster), then SIGKILL if it has not exited within {@code timeout}; returns
+   * once the process is gone.
+   *
+   * @return true when it exited on SIGTERM, false when it had to be killed
+   */
+  public boolean terminate(String node, Duration timeout) {
+    Node n = node(node);
+    Process process = n.incarnation().process;
+    if (!process.isAlive()) {
+      return true;
+    }
+    process.toHandle().destroy(); // SIGTERM, through the handle: a reused PID is never hit
+    if (waitFor(process, timeout)) {
+      return true;
+    }
+    kill9(node);
+    return false;
+  }
+
+  /** The exit status of the node's current process, or empty while it runs. */
+  public java.util.OptionalInt exitStatus(String node) {
+    Process process = node(node).incarnation().process;
+    return process.isAlive() ? java.util.OptionalInt.empty()
+        : java.util.OptionalInt.of(process.exitValue());
   }
 
   /**
@@ -357,7 +394,7 @@ public final class LocalCluster implements AutoCloseable {
     if (seeds.isEmpty()) {
       seeds.add(address(node));
     }
-    launch(n, seeds);
+    launch(n, seeds, List.of());
   }
 
   /**
@@ -412,7 +449,7 @@ public final class LocalCluster implements AutoCloseable {
         if (launched++ == spec.running) {
           break; // the others join later, by startLater
         }
-        launch(node, List.of(seed));
+        launch(node, List.of(seed), List.of());
       }
     } catch (RuntimeException e) {
       close();
@@ -421,10 +458,12 @@ public final class LocalCluster implements AutoCloseable {
     return this;
   }
 
-  private void launch(Node node, List<String> seeds) {
+  private void launch(Node node, List<String> seeds, List<String> extraJvmOptions) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(spec.jvmOptions);
+    command.addAll(spec.nodeJvmOptions.getOrDefault(node.name, List.of()));
+    command.addAll(extraJvmOptions);
     command.add("-Dbaton.testkit.node=" + node.name); // names the JVM in ps and jcmd
     command.add("-cp");
     command.add(testClassPath());
@@ -846,6 +885,7 @@ public final class LocalCluster implements AutoCloseable {
     private String clusterName = "baton";
     private Path logDirectory = Path.of("target", "local-cluster", "cluster");
     private final List<String> arguments = new ArrayList<>();
+    private final Map<String, List<String>> nodeJvmOptions = new LinkedHashMap<>();
     private final List<String> jvmOptions =
         new ArrayList<>(
             List.of(
@@ -899,6 +939,15 @@ public final class LocalCluster implements AutoCloseable {
     /** Arguments appended to every node's command line, after the harness's own flags. */
     public Builder arguments(String... arguments) {
       this.arguments.addAll(List.of(arguments));
+      return this;
+    }
+
+    /**
+     * Adds JVM options for one node only, every incarnation, after the options of every node
+     * (e.g. its own {@code -Dbaton.ops.port}).
+     */
+    public Builder nodeJvmOptions(String node, String... options) {
+      this.nodeJvmOptions.computeIfAbsent(node, n -> new ArrayList<>()).addAll(List.of(options));
       return this;
     }
 
