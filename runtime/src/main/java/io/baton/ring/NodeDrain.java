@@ -128,6 +128,21 @@ public final class NodeDrain implements Extension {
   }
 
   private CompletionStage<Boolean> update(Address node, boolean add, Duration timeout) {
+    // An ORSet removes only the additions this replica has seen. A node that has just (re)started
+    // may not have received the drain yet: its undrain removed nothing, and the next merge brought
+    // the drain back (the node then never got shards again). So read every reachable member's copy
+    // first (a Get merges what it reads into the local replica), then update. A read that times
+    // out still leaves what it did read merged; the update goes ahead.
+    return AskPattern.<Replicator.Command, Replicator.GetResponse<ORSet<String>>>ask(
+            replicator,
+            replyTo -> new Replicator.Get<>(KEY, new Replicator.ReadAll(timeout), replyTo),
+            timeout.plusSeconds(1),
+            system.scheduler())
+        .handle((read, failure) -> null)
+        .thenCompose(ignored -> write(node, add, timeout));
+  }
+
+  private CompletionStage<Boolean> write(Address node, boolean add, Duration timeout) {
     String element = node.toString();
     return AskPattern.<Replicator.Command, Replicator.UpdateResponse<ORSet<String>>>ask(
             replicator,
