@@ -43,12 +43,14 @@ import java.util.stream.Stream;
  * bank-load <flags>}, which {@code samples/run-cluster.sh} runs): {@link BankNode}
  * JVMs on 127.0.0.1 started from the same jar, a steady load of transfers sent through
  * {@link BatonClient} over {@link HttpTransport} (every node a route, every request under an
- * idempotency key), one node killed with SIGKILL under that load and restarted, and a check that
+ * idempotency key), one node killed with SIGKILL under that load and restarted, then every node
+ * upgraded to bank release 2 under the same load ({@link RollingUpgradeStep}), and a check that
  * the sum of all balances did not change.
  *
  * <h2>Steps</h2>
  * What runs is a {@link LoadPlan}: {@link LoadPlan#DEMO} for {@code bank-cluster}, the flags of
- * {@code bank-load} ({@code --nodes}, {@code --duration}, {@code --rate}, {@code --kill}).
+ * {@code bank-load} ({@code --nodes}, {@code --duration}, {@code --rate}, {@code --kill},
+ * {@code --upgrade}).
  * <ol>
  *   <li>start the plan's nodes (node1 seeds the cluster) and wait until each sees all members Up;
  *   <li>open {@link #ACCOUNTS} accounts with {@link #OPENING_BALANCE} each, and read the total;
@@ -60,8 +62,16 @@ import java.util.stream.Stream;
  *       the load goes on, its clients retrying (same key, next node) until that node's shards
  *       answer from their successors; at {@link LoadPlan#restartAfter}, restart it (same ports and
  *       data), wait until it hosts shards again and run at least {@link #LOAD_AFTER_RESTART} more;
+ *   <li>with {@code upgrade}: a graceful rolling upgrade of every node to release 2 under the same
+ *       load, by Baton's {@code RollingUpgrade} over the nodes' operator endpoints (every node
+ *       runs with {@code -Dbaton.ops.enabled=on}), its progress printed between the live lines,
+ *       the requests during it counted apart ({@link RollingUpgradeStep});
  *   <li>at the end of the plan's duration, stop the load and let every transfer in flight end;
- *   <li>read every balance again, print the summary and {@code CLUSTER DEMO OK}, or fail.
+ *   <li>after an upgrade, use release 2 once: an overdraft limit on {@link #OVERDRAFT_ACCOUNT}
+ *       and a transfer that takes it below zero;
+ *   <li>read every balance again, print the summary and {@code CLUSTER DEMO OK}, or fail (also
+ *       when the upgrade stopped, a node does not run release 2, the active version of the
+ *       accounts' state did not reach 2, or a request failed during the upgrade).
  * </ol>
  *
  * <h2>Takeover time</h2>
