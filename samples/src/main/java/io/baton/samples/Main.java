@@ -119,7 +119,9 @@ public final class Main {
       return EXIT_USAGE;
     }
     if (args.size() == 1 && args.get(0).equals(BANK_CLUSTER)) {
-      return runCluster(LoadPlan.DEMO, out, err);
+      // -Dbaton.samples.bank.upgrade=off: the demo without its rolling upgrade to release 2.
+      return runCluster(LoadPlan.DEMO.withUpgrade(
+          !"off".equals(System.getProperty("baton.samples.bank.upgrade"))), out, err);
     }
     try {
       SupervisionDemo.run(out);
@@ -154,10 +156,12 @@ public final class Main {
     to.println("  " + SUPERVISION_DEMO + "  (default) a supervision tree that crashes, restarts,"
         + " escalates and stops in order");
     to.println("  " + BANK_CLUSTER + "      three bank nodes under a load of transfers; one is"
-        + " killed with kill -9 and restarted; no money is created or destroyed");
-    to.println("  " + BANK_LOAD + " [--nodes=N] [--duration=D] [--rate=R] [--kill]  N bank nodes"
-        + " (default 3) under R transfers a second (default 0: as fast as they go) for D (default"
-        + " 60s); --kill kills the last node with kill -9 and restarts it");
+        + " killed with kill -9 and restarted, then all three are upgraded to bank release 2,"
+        + " one at a time; no request fails and no money is created or destroyed");
+    to.println("  " + BANK_LOAD + " [--nodes=N] [--duration=D] [--rate=R] [--kill] [--upgrade]"
+        + "  N bank nodes (default 3) under R transfers a second (default 0: as fast as they go) for D (default"
+        + " 60s); --kill kills the last node with kill -9 and restarts it; --upgrade upgrades"
+        + " every node to bank release 2 under the load");
     to.println("  " + BANK_NODE + " <flags>  one node of that cluster (--cluster-name, --name,"
         + " --host, --port, --seed, --data-dir, --http-port)");
     to.println("operator commands (for a node started with -Dbaton.ops.enabled=on):");

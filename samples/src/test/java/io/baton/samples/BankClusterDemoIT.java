@@ -18,23 +18,42 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The cluster demo as the README runs it, {@code java -jar baton-samples-all.jar bank-cluster}:
  * three node JVMs from the fat jar, transfers under load, one node killed with SIGKILL and
- * restarted. It must exit 0, print the money-conservation line and {@code CLUSTER DEMO OK}, and
- * leave no node process behind.
+ * restarted, then a graceful rolling upgrade of all three to bank release 2 (the jar next to it)
+ * under the same load. It must exit 0, print that the upgrade completed, that every node runs
+ * release 2, that the active version of the accounts' state advanced to 2, that no request failed
+ * during the upgrade, the money-conservation line and {@code CLUSTER DEMO OK}, and leave no node
+ * process behind.
  */
-@Timeout(240)
+@Timeout(300)
 class BankClusterDemoIT {
 
-  private static final Duration RUN_DEADLINE = Duration.ofSeconds(180);
+  private static final Duration RUN_DEADLINE = Duration.ofSeconds(240);
   private static final Pattern CONSERVED =
       Pattern.compile("(?m)^money: before (\\d+), after \\1: conserved$");
+
+  private static final Pattern UPGRADE_COMPLETED = Pattern.compile(
+      "(?m)^upgrade: completed, 3 of 3 nodes from release 1 to release 2, graceful, in [0-9.]+ s");
+  private static final Pattern NO_FAILURE_DURING_UPGRADE =
+      Pattern.compile("(?m)^  during the upgrade: [1-9][0-9]* requests ok, 0 failed, ");
+  private static final Pattern ALL_ON_RELEASE_2 = Pattern.compile("(?m)^releases: every node runs"
+      + " release 2 \\(node says node1 2, node2 2, node3 2; /status app version node1 2, node2"
+      + " 2, node3 2\\)$");
+  private static final Pattern ACTIVE_VERSION_2 = Pattern.compile("(?m)^active version of"
+      + " Account.State: 2 \\(was 1 before the upgrade; nodes write at node1 2, node2 2, node3"
+      + " 2\\)$");
+  private static final Pattern OVERDRAFT_USED = Pattern.compile("(?m)^release 2 in use: acct-00"
+      + " .* transfer of \\d+ to acct-01 completed; acct-00 now at -\\d+$");
 
   private static final Pattern NODE_STARTED = Pattern.compile("started, pid (\\d+)");
 
   @TempDir Path scratch;
 
-  /** Killing a node under load loses no request and creates or destroys no money. */
+  /**
+   * Killing a node under load, then upgrading every node to release 2 under load, loses no
+   * request and creates or destroys no money.
+   */
   @Test
-  void clusterDemoSurvivesKillNineUnderLoadAndConservesMoney() throws Exception {
+  void clusterDemoSurvivesKillNineAndRollingUpgradeUnderLoadAndConservesMoney() throws Exception {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-jar");
@@ -54,6 +73,18 @@ class BankClusterDemoIT {
       assertEquals(0, process.exitValue(), describe);
       assertTrue(CONSERVED.matcher(out).find(), describe);
       assertTrue(out.contains(">>> kill -9 "), describe);
+      assertTrue(UPGRADE_COMPLETED.matcher(out).find(), "upgrade completed\n" + describe);
+      assertTrue(NO_FAILURE_DURING_UPGRADE.matcher(out).find(),
+          "no request failed during the upgrade\n" + describe);
+      assertTrue(ALL_ON_RELEASE_2.matcher(out).find(), "every node on release 2\n" + describe);
+      assertTrue(ACTIVE_VERSION_2.matcher(out).find(), "active version 2\n" + describe);
+      assertTrue(OVERDRAFT_USED.matcher(out).find(), "release 2's overdraft used\n" + describe);
+      // The orchestrator's progress came out, node by node, in order.
+      int first = out.indexOf("[node 1 of 3]");
+      int second = out.indexOf("[node 2 of 3]");
+      int third = out.indexOf("[node 3 of 3]");
+      assertTrue(first >= 0 && first < second && second < third, "progress of node 1, 2, 3 in"
+          + " order\n" + describe);
       List<String> lines = out.lines().toList();
       assertEquals("CLUSTER DEMO OK", lines.get(lines.size() - 1), describe);
       // The demo stopped every node it started, by PID, before it exited.

@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -42,12 +43,14 @@ import java.util.stream.Stream;
  * bank-load <flags>}, which {@code samples/run-cluster.sh} runs): {@link BankNode}
  * JVMs on 127.0.0.1 started from the same jar, a steady load of transfers sent through
  * {@link BatonClient} over {@link HttpTransport} (every node a route, every request under an
- * idempotency key), one node killed with SIGKILL under that load and restarted, and a check that
+ * idempotency key), one node killed with SIGKILL under that load and restarted, then every node
+ * upgraded to bank release 2 under the same load ({@link RollingUpgradeStep}), and a check that
  * the sum of all balances did not change.
  *
  * <h2>Steps</h2>
  * What runs is a {@link LoadPlan}: {@link LoadPlan#DEMO} for {@code bank-cluster}, the flags of
- * {@code bank-load} ({@code --nodes}, {@code --duration}, {@code --rate}, {@code --kill}).
+ * {@code bank-load} ({@code --nodes}, {@code --duration}, {@code --rate}, {@code --kill},
+ * {@code --upgrade}).
  * <ol>
  *   <li>start the plan's nodes (node1 seeds the cluster) and wait until each sees all members Up;
  *   <li>open {@link #ACCOUNTS} accounts with {@link #OPENING_BALANCE} each, and read the total;
@@ -59,8 +62,16 @@ import java.util.stream.Stream;
  *       the load goes on, its clients retrying (same key, next node) until that node's shards
  *       answer from their successors; at {@link LoadPlan#restartAfter}, restart it (same ports and
  *       data), wait until it hosts shards again and run at least {@link #LOAD_AFTER_RESTART} more;
+ *   <li>with {@code upgrade}: a graceful rolling upgrade of every node to release 2 under the same
+ *       load, by Baton's {@code RollingUpgrade} over the nodes' operator endpoints (every node
+ *       runs with {@code -Dbaton.ops.enabled=on}), its progress printed between the live lines,
+ *       the requests during it counted apart ({@link RollingUpgradeStep});
  *   <li>at the end of the plan's duration, stop the load and let every transfer in flight end;
- *   <li>read every balance again, print the summary and {@code CLUSTER DEMO OK}, or fail.
+ *   <li>after an upgrade, use release 2 once: an overdraft limit on {@link #OVERDRAFT_ACCOUNT}
+ *       and a transfer that takes it below zero;
+ *   <li>read every balance again, print the summary and {@code CLUSTER DEMO OK}, or fail (also
+ *       when the upgrade stopped, a node does not run release 2, the active version of the
+ *       accounts' state did not reach 2, or a request failed during the upgrade).
  * </ol>
  *
  * <h2>Takeover time</h2>
@@ -86,6 +97,11 @@ public final class BankClusterDemo {
   static final int ACCOUNTS = 12;
   static final long OPENING_BALANCE = 1_000;
   static final String UNOPENED_ACCOUNT = "acct-never-opened";
+  /** The account that uses release 2's overdraft after the upgrade. */
+  static final String OVERDRAFT_ACCOUNT = "acct-00";
+  static final long OVERDRAFT_LIMIT = 500;
+  /** How far below zero the transfer after the upgrade takes {@link #OVERDRAFT_ACCOUNT}. */
+  static final long OVERDRAFT_USED = 200;
 
   static final Duration CLUSTER_START = Duration.ofSeconds(90);
   static final Duration REJOIN = Duration.ofSeconds(40);
@@ -110,6 +126,7 @@ public final class BankClusterDemo {
   private final Path root;
   private final List<Integer> ports;
   private final List<Integer> httpPorts;
+  private final List<Integer> opsPorts;
   private final LoadPlan plan;
   private final int nodeCount;
   private final NodeProcess[] nodes;
@@ -163,6 +180,7 @@ public final class BankClusterDemo {
   private volatile long killNanos;
   private volatile long restartNanos;
   private volatile boolean loadRunning;
+  private final RollingUpgradeStep upgrade = new RollingUpgradeStep();
 
   private BankClusterDemo(PrintStream out, LoadPlan plan) throws IOException {
     this.out = out;
@@ -170,9 +188,10 @@ public final class BankClusterDemo {
     this.nodeCount = plan.nodes();
     this.nodes = new NodeProcess[nodeCount];
     this.root = Files.createTempDirectory("baton-bank-cluster-");
-    List<Integer> free = freePorts(2 * nodeCount);
+    List<Integer> free = freePorts(3 * nodeCount);
     this.ports = free.subList(0, nodeCount);
     this.httpPorts = free.subList(nodeCount, 2 * nodeCount);
+    this.opsPorts = free.subList(2 * nodeCount, 3 * nodeCount);
   }
 
   /** Runs the demo, printing to {@code out}; throws if anything it checks does not hold. */
@@ -221,7 +240,7 @@ public final class BankClusterDemo {
     out.println("Starting " + nodeCount + " bank nodes on " + HOST + " (logs and data in " + root
         + ")");
     for (int i = 0; i < nodeCount; i++) {
-      nodes[i] = launch(i, List.of(address(0)));
+      nodes[i] = launch(i, List.of(address(0)), System.getProperty("java.class.path"));
     }
     for (NodeProcess node : nodes) {
       if (!node.await(n -> n.members() == nodeCount && n.reported("HTTP "), CLUSTER_START)) {
@@ -271,6 +290,13 @@ public final class BankClusterDemo {
     if (plan.kill()) {
       killAndRestart(loadStart);
     }
+    if (plan.upgrade()) {
+      if (!plan.kill()) {
+        Thread.sleep(Math.max(0, loadStart + plan.killAfter().toNanos() - System.nanoTime())
+            / 1_000_000);
+      }
+      upgrade.run(this);
+    }
     long left = loadStart + plan.duration().toNanos() - System.nanoTime();
     if (left > 0) {
       Thread.sleep(left / 1_000_000);
@@ -286,6 +312,9 @@ public final class BankClusterDemo {
     }
     live.cancel(false);
     out.println(liveLine());
+    if (plan.upgrade() && upgrade.completed()) {
+      useOverdraft(routes, accounts, ids);
+    }
     long after = totalBalance(accounts, ids);
     long unopened = balance(accounts, UNOPENED_ACCOUNT);
     summary(before, after, unopened);
@@ -311,7 +340,8 @@ public final class BankClusterDemo {
 
     out.println(">>> restarting " + victim.name + " (same ports, same data directory)");
     restartNanos = System.nanoTime();
-    NodeProcess again = launch(nodeCount - 1, List.of(address(0), address(1)));
+    NodeProcess again = launch(nodeCount - 1, List.of(address(0), address(1)),
+        System.getProperty("java.class.path"));
     nodes[nodeCount - 1] = again;
     if (!again.await(n -> n.members() == nodeCount && n.shards() > 0, REJOIN)) {
       throw new ClusterDemoFailed(again.name + " did not rejoin and take shards back within "
@@ -334,11 +364,14 @@ public final class BankClusterDemo {
     if (plan.kill()) {
       printTakeoverAndRejoin();
     }
+    List<String> problems = new ArrayList<>();
+    if (plan.upgrade()) {
+      upgrade.summary(this, problems);
+    }
     boolean conserved = before == after && unopened == 0;
     out.printf("money: before %d, after %d%s: %s%n", before, after,
         unopened == 0 ? "" : " (and " + unopened + " in an account never opened)",
         conserved ? "conserved" : "NOT CONSERVED");
-    List<String> problems = new ArrayList<>();
     if (!conserved) {
       problems.add("the total of all balances changed from " + before + " to " + after
           + (unopened == 0 ? "" : " and the unopened account holds " + unopened));
@@ -415,7 +448,7 @@ public final class BankClusterDemo {
       }
       awaitFinal(transfersClient, transferId, resultOf(ordered) != null);
       long restart = restartNanos;
-      if (restart != 0 && orderedAt >= restart) {
+      if (restart != 0 && orderedAt >= restart && beforeUpgrade(orderedAt)) {
         longestTransferAfterRestartNanos.accumulateAndGet(System.nanoTime() - orderedAt,
             Math::max);
       }
@@ -491,6 +524,8 @@ public final class BankClusterDemo {
     if (result.attempts().size() > 1) {
       requestsRetried.incrementAndGet();
     }
+    upgrade.count(start, end, answered, result.attempts().size() > 1,
+        () -> trace(payload, entityId, start - upgrade.startNanos(), end - start, result));
     long kill = killNanos;
     long restart = restartNanos;
     if (kill != 0 && end > kill && answered
@@ -508,7 +543,7 @@ public final class BankClusterDemo {
         }
       }
     }
-    if (restart != 0 && start >= restart
+    if (restart != 0 && start >= restart && beforeUpgrade(start)
         && longestStallAfterRestartNanos.getAndAccumulate(end - start, Math::max) < end - start) {
       // After the restart every request counts: a slow one is a stall of the move back,
       // whether or not one of its attempts timed out.
@@ -518,6 +553,12 @@ public final class BankClusterDemo {
       answeredAfterKill.incrementAndGet();
     }
     return result;
+  }
+
+  /** Whether a request started before the rolling upgrade (the rejoin's figures end there). */
+  private boolean beforeUpgrade(long start) {
+    long upgradeStart = upgrade.startNanos();
+    return upgradeStart == 0 || start < upgradeStart;
   }
 
   /**
@@ -685,16 +726,129 @@ public final class BankClusterDemo {
     return String.join(", ", parts);
   }
 
+  /**
+   * Uses release 2 once the upgrade is done and the load has stopped: gives {@link
+   * #OVERDRAFT_ACCOUNT} an overdraft limit ({@code set-overdraft-limit}, sent as JSON: this class
+   * is compiled against release 1, as a release-1 client would be) and transfers more than its
+   * balance to another account; the transfer's debit takes it below zero, and the total of all
+   * balances, checked next, does not change.
+   */
+  private void useOverdraft(List<URI> routes,
+      BatonClient<AccountOperation, AccountOutcome> accounts, List<String> ids)
+      throws ClusterDemoFailed {
+    String from = OVERDRAFT_ACCOUNT;
+    String to = ids.get(1);
+    long balance = balance(accounts, from);
+    BatonClient<Map<String, Object>, AccountOutcome> raw = BatonClient.create(
+        HttpTransport.create(routes, "account", AccountOutcome.class), POLICY, time);
+    ClientResult<AccountOutcome> set = request(raw, from, "overdraft-limit-" + from,
+        Map.of("op", "set-overdraft-limit", "limit", OVERDRAFT_LIMIT));
+    if (!(resultOf(set) instanceof AccountOutcome.Accepted)) {
+      throw new ClusterDemoFailed("release 2's set-overdraft-limit on " + from + " was not"
+          + " accepted after the upgrade: " + set);
+    }
+    long amount = Math.max(1, balance + OVERDRAFT_USED);
+    BatonClient<TransferOperation, TransferStatus> transfersClient = transfersClient(routes, 0);
+    String transferId = "t-overdraft";
+    ClientResult<TransferStatus> ordered = request(transfersClient, transferId,
+        "order-" + transferId, new TransferOperation.Order(from, to, amount));
+    TransferStatus status = resultOf(ordered);
+    long deadline = System.nanoTime() + TRANSFER_END.toNanos();
+    while ((status == null || !status.phase().isFinal()) && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new ClusterDemoFailed("interrupted", e);
+      }
+      status = resultOf(request(transfersClient, transferId, UUID.randomUUID().toString(),
+          new TransferOperation.Status()));
+    }
+    long after = balance(accounts, from);
+    out.printf("release 2 in use: %s (balance %d) given an overdraft limit of %d; transfer of %d"
+        + " to %s %s; %s now at %d%n", from, balance, OVERDRAFT_LIMIT, amount, to,
+        status == null ? "not answered" : status.phase().toString().toLowerCase(), from, after);
+    if (status == null || status.phase() != Phase.COMPLETED || after >= 0) {
+      throw new ClusterDemoFailed("the transfer into the overdraft did not complete as release 2"
+          + " allows: " + (status == null ? ordered : status) + ", balance of " + from + " "
+          + after);
+    }
+  }
+
+  // -------------------------------------------------------------- for RollingUpgradeStep
+
+  PrintStream out() {
+    return out;
+  }
+
+  NodeProcess[] nodes() {
+    return nodes;
+  }
+
+  /** The {@code host:port} of node {@code index}'s operator endpoint. */
+  String opsEndpoint(int index) {
+    return HOST + ":" + opsPorts.get(index);
+  }
+
+  /** The jar of bank {@code release} next to the jar this demo runs from, if both are jars. */
+  Optional<Path> releaseJar(int release) {
+    return ReleaseJars.running(System.getProperty("java.class.path"))
+        .flatMap(running -> ReleaseJars.sibling(running, release));
+  }
+
+  /** The demo's node processes, for {@link DemoNodeController}. */
+  DemoNodeController.Nodes nodeAccess() {
+    return new DemoNodeController.Nodes() {
+      @Override
+      public NodeProcess current(String name) {
+        int index = indexOf(name);
+        return index < 0 ? null : nodes[index];
+      }
+
+      @Override
+      public NodeProcess relaunch(String name, Path jar) throws ClusterDemoFailed {
+        int index = indexOf(name);
+        if (index < 0) {
+          throw new ClusterDemoFailed("the demo started no node named " + name);
+        }
+        List<String> seeds = new ArrayList<>();
+        for (int i = 0; i < nodeCount; i++) {
+          if (i != index) {
+            seeds.add(address(i));
+          }
+        }
+        NodeProcess node = launch(index, seeds, jar.toString());
+        nodes[index] = node;
+        return node;
+      }
+    };
+  }
+
+  private int indexOf(String name) {
+    for (int i = 0; i < nodeCount; i++) {
+      if (nodes[i] != null && nodes[i].name.equals(name)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
   // ------------------------------------------------------------------ processes
 
-  private NodeProcess launch(int index, List<String> seeds) throws ClusterDemoFailed {
+  /**
+   * Starts node {@code index} from {@code classPath} (this JVM's: release 1; or the release-2
+   * jar), with its operator endpoint on; every other flag is the same for every incarnation.
+   */
+  private NodeProcess launch(int index, List<String> seeds, String classPath)
+      throws ClusterDemoFailed {
     String name = "node" + (index + 1);
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-        "-Dbaton.samples.node=" + name));
+        "-Dbaton.samples.node=" + name, "-Dbaton.ops.enabled=on",
+        "-Dbaton.ops.port=" + opsPorts.get(index)));
     command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
+    command.add(classPath);
     command.add(Main.class.getName());
     command.add(Main.BANK_NODE);
     command.add("--cluster-name=" + CLUSTER_NAME);

@@ -34,7 +34,9 @@ import org.apache.pekko.cluster.typed.Cluster;
  * {@code BANK-NODE RELEASE <n>} ({@link BankRelease}: 1 in {@code baton-samples-all.jar}, 2 in
  * {@code baton-samples-v2-all.jar}), and {@code BANK-NODE ACTIVE-VERSION <n>} whenever the schema
  * version it writes accounts' state at changes: the cluster's version gate holds it at 1 while a
- * release-1 node is a member, and moves it to 2 once every member runs release 2.
+ * release-1 node is a member, and moves it to 2 once every member runs release 2. The release is
+ * also its {@code baton.node.app-version} ("1" or "2"), which the operator endpoint ({@code
+ * -Dbaton.ops.enabled=on}) reports in {@code /status}.
  */
 public final class BankNode {
 
@@ -77,7 +79,8 @@ public final class BankNode {
         baton.client.http.enabled = on
         baton.client.http.host = "%s"
         baton.client.http.port = %d
-        """.formatted(config.host(), httpPort))
+        baton.node.app-version = "%d"
+        """.formatted(config.host(), httpPort, BankRelease.ACCOUNT.number()))
         .withValue("baton.upgrade.classes", com.typesafe.config.ConfigValueFactory.fromIterable(
             Bank.SCHEMA_CLASSES.stream().map(Class::getName).toList()));
     BatonNode node = BatonNode.start(config, application);

@@ -13,13 +13,28 @@ import java.util.List;
  * @param rate transfers ordered per second by all clients together; 0 means as fast as they can
  * @param kill whether the last node is killed under load ({@link #killAfter}) and restarted
  *     ({@link #restartAfter})
+ * @param upgrade whether, once that is done (or after {@link #killAfter} without a kill), every
+ *     node is upgraded from bank release 1 to release 2 under the same load, gracefully, one at a
+ *     time; the load then runs on for as long as the upgrade takes
  */
-public record LoadPlan(int nodes, Duration duration, int rate, boolean kill) {
+public record LoadPlan(int nodes, Duration duration, int rate, boolean kill, boolean upgrade) {
 
-  /** The README demo: three nodes, 20 s of load, node3 killed after 4 s, restarted at 16 s. */
-  public static final LoadPlan DEMO = new LoadPlan(3, Duration.ofSeconds(20), 0, true);
+  /**
+   * The README demo: three nodes, 20 s of load, node3 killed after 4 s, restarted at 16 s, then a
+   * rolling upgrade of all three to release 2 under the same load.
+   */
+  public static final LoadPlan DEMO = new LoadPlan(3, Duration.ofSeconds(20), 0, true, true);
+
+  /** A plan without a rolling upgrade. */
+  public LoadPlan(int nodes, Duration duration, int rate, boolean kill) {
+    this(nodes, duration, rate, kill, false);
+  }
 
   public LoadPlan {
+    if (upgrade && nodes < 2) {
+      throw new IllegalArgumentException("--upgrade needs at least 2 nodes (--nodes=" + nodes
+          + "): a drained node's shards need another node to run on");
+    }
     if (nodes < 1) {
       throw new IllegalArgumentException("--nodes=" + nodes + ": at least 1 node");
     }
@@ -41,6 +56,11 @@ public record LoadPlan(int nodes, Duration duration, int rate, boolean kill) {
     return max(Duration.ofSeconds(4), duration.dividedBy(5));
   }
 
+  /** The same plan with or without the rolling upgrade. */
+  public LoadPlan withUpgrade(boolean value) {
+    return new LoadPlan(nodes, duration, rate, kill, value);
+  }
+
   /** After how much load it is restarted: 12 s after the kill, or half-way if that is later. */
   public Duration restartAfter() {
     return max(killAfter().plusSeconds(12), duration.dividedBy(2));
@@ -53,8 +73,9 @@ public record LoadPlan(int nodes, Duration duration, int rate, boolean kill) {
 
   /**
    * Reads {@code --nodes=N}, {@code --duration=D} (e.g. {@code 60s}, {@code 2m}, or seconds),
-   * {@code --rate=R} and {@code --kill}, also as {@code --flag value}; unnamed values keep {@link
-   * #DEMO}'s, except that {@code kill} is off unless asked for. Throws with the flag, the value and
+   * {@code --rate=R}, {@code --kill} and {@code --upgrade}, also as {@code --flag value}; unnamed
+   * values keep {@link #DEMO}'s, except that {@code kill} and {@code upgrade} are off unless asked
+   * for. Throws with the flag, the value and
    * what is allowed.
    */
   public static LoadPlan parse(List<String> args) {
@@ -62,11 +83,16 @@ public record LoadPlan(int nodes, Duration duration, int rate, boolean kill) {
     Duration duration = Duration.ofSeconds(60);
     int rate = 0;
     boolean kill = false;
+    boolean upgrade = false;
     for (int i = 0; i < args.size(); i++) {
       String arg = args.get(i);
       String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
       if (name.equals("--kill")) {
         kill = true;
+        continue;
+      }
+      if (name.equals("--upgrade")) {
+        upgrade = true;
         continue;
       }
       String value;
@@ -82,10 +108,10 @@ public record LoadPlan(int nodes, Duration duration, int rate, boolean kill) {
         case "--rate" -> rate = integer(name, value);
         case "--duration" -> duration = duration(value);
         default -> throw new IllegalArgumentException("unknown flag " + arg
-            + ": expected --nodes=N, --duration=D, --rate=R, --kill");
+            + ": expected --nodes=N, --duration=D, --rate=R, --kill, --upgrade");
       }
     }
-    return new LoadPlan(nodes, duration, rate, kill);
+    return new LoadPlan(nodes, duration, rate, kill, upgrade);
   }
 
   private static int integer(String name, String value) {

@@ -1,6 +1,7 @@
 package io.baton.samples.bank.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -31,6 +32,19 @@ class LoadPlanTest {
     assertEquals(Duration.ofMinutes(2), hour.killAfter());
     assertEquals(Duration.ofMinutes(5), hour.restartAfter());
     assertTrue(hour.killAfter().compareTo(hour.restartAfter()) < 0);
+  }
+
+  /** The README demo upgrades; bank-load upgrades only when asked; one node cannot be drained. */
+  @Test
+  void upgradeIsTheDemosAndAFlagOfBankLoad() {
+    assertTrue(LoadPlan.DEMO.upgrade());
+    assertFalse(LoadPlan.DEMO.withUpgrade(false).upgrade());
+    assertFalse(LoadPlan.parse(List.of("--kill")).upgrade());
+    assertEquals(new LoadPlan(3, Duration.ofSeconds(60), 0, false, true),
+        LoadPlan.parse(List.of("--upgrade")));
+    assertTrue(assertThrows(IllegalArgumentException.class,
+        () -> LoadPlan.parse(List.of("--nodes=1", "--upgrade"))).getMessage()
+        .contains("--upgrade needs at least 2 nodes"));
   }
 
   /** A bad value names the flag, the value and what is allowed. */

@@ -1,0 +1,239 @@
+package io.baton.samples.bank.cluster;
+
+import io.baton.samples.bank.Account;
+import io.baton.upgrade.ClusterProbe;
+import io.baton.upgrade.RollingUpgrade;
+import io.baton.upgrade.UpgradeDeadlines;
+import io.baton.upgrade.UpgradeMode;
+import io.baton.upgrade.UpgradePlan;
+import io.baton.upgrade.UpgradeReport;
+import io.baton.upgrade.UpgradeTarget;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+
+/**
+ * The last step of {@link BankClusterDemo}: a graceful rolling upgrade of every node from bank
+ * release 1 to release 2 under the demo's load, run by Baton's {@link RollingUpgrade} over the
+ * nodes' operator endpoints, with a {@link DemoNodeController} acting on the demo's processes.
+ *
+ * <p>It prints the orchestrator's progress as it comes, counts the client requests that overlap
+ * the upgrade apart from the others ({@link #count}), and, once every node is upgraded, checks
+ * that every node runs release 2 (what the node printed, and its app version in {@code /status})
+ * and that the cluster's active version of {@link Account.State} advanced to 2 (the version gate,
+ * {@code /status} field {@code upgrade}). {@link #summary} prints what it saw and adds a problem
+ * for each check that failed, and for any request that failed during the upgrade: in graceful
+ * mode there must be none.
+ *
+ * <p>Threads: {@link #run} and {@link #summary} on the demo's thread; {@link #count} on the load's
+ * workers (atomics).
+ */
+final class RollingUpgradeStep {
+
+  /** Generous for 2 shared cores, short enough to stop the demo well within its CI deadline. */
+  static final UpgradeDeadlines DEADLINES = UpgradeDeadlines.DEFAULT
+      .withDrain(Duration.ofSeconds(60)).withStop(Duration.ofSeconds(40))
+      .withStart(Duration.ofSeconds(90)).withCatchUp(Duration.ofSeconds(60))
+      .withShards(Duration.ofSeconds(60)).withPoll(Duration.ofMillis(500));
+
+  /** How long the nodes may take to see the active version move to 2 once all run release 2. */
+  static final Duration ACTIVE_VERSION = Duration.ofSeconds(30);
+
+  /** The load that runs on after the upgrade, on release 2 alone. */
+  static final Duration LOAD_AFTER_UPGRADE = Duration.ofSeconds(3);
+
+  static final String TARGET_APP_VERSION = "2";
+
+  private volatile long startNanos;
+  private volatile long endNanos;
+  private final AtomicLong ok = new AtomicLong();
+  private final AtomicLong failed = new AtomicLong();
+  private final AtomicLong retried = new AtomicLong();
+  private final AtomicLong longestNanos = new AtomicLong();
+  private final AtomicReference<String> slowest = new AtomicReference<>("");
+  private final AtomicReference<String> firstFailed = new AtomicReference<>("");
+  private UpgradeReport report;
+  private String skipped;
+  private Integer activeBefore;
+  private Integer activeAfter;
+  private final Map<String, Integer> releases = new LinkedHashMap<>();
+  private final Map<String, String> appVersions = new LinkedHashMap<>();
+  private final Map<String, Integer> nodesActive = new LinkedHashMap<>();
+
+  /** When the upgrade started ({@link System#nanoTime}), 0 before. */
+  long startNanos() {
+    return startNanos;
+  }
+
+  boolean completed() {
+    return report != null && report.completed();
+  }
+
+  /** Upgrades every node of {@code demo}, prints the progress and checks the outcome. */
+  void run(BankClusterDemo demo) throws InterruptedException {
+    PrintStream out = demo.out();
+    Optional<Path> v2 = demo.releaseJar(2);
+    if (v2.isEmpty()) {
+      skipped = "no release-2 jar (" + ReleaseJars.RELEASE_2 + ") next to the running jar; run"
+          + " the demo with java -jar samples/target/" + ReleaseJars.RELEASE_1 + " after mvn"
+          + " package";
+      out.println(">>> rolling upgrade skipped: " + skipped);
+      return;
+    }
+    NodeProcess[] nodes = demo.nodes();
+    List<UpgradeTarget> targets = new ArrayList<>();
+    for (int i = 0; i < nodes.length; i++) {
+      targets.add(new UpgradeTarget(nodes[i].name, demo.opsEndpoint(i)));
+    }
+    ClusterProbe probe = ClusterProbe.http(Duration.ofSeconds(5));
+    activeBefore = accountStateActive(probe, targets);
+    out.println(">>> rolling upgrade of all " + nodes.length + " nodes to bank release 2 ("
+        + v2.get().getFileName() + "), graceful, under the same load");
+    UpgradePlan plan = UpgradePlan.of(targets, v2.get().toString(), UpgradeMode.GRACEFUL)
+        .withExpectedAppVersion(TARGET_APP_VERSION).withDeadlines(DEADLINES);
+    startNanos = System.nanoTime();
+    try {
+      report = RollingUpgrade.create(plan, new DemoNodeController(demo.nodeAccess()), probe,
+          progress -> out.println(">>> " + progress.render())).run();
+    } finally {
+      endNanos = System.nanoTime();
+    }
+    out.println(">>> " + report.render().replace("\n", "\n>>> "));
+    if (!report.completed()) {
+      return;
+    }
+    long deadline = System.nanoTime() + ACTIVE_VERSION.toNanos();
+    for (NodeProcess node : demo.nodes()) {
+      node.await(n -> n.activeVersion() == 2,
+          Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+    }
+    for (int i = 0; i < nodes.length; i++) {
+      NodeProcess node = demo.nodes()[i];
+      releases.put(node.name, node.release());
+      nodesActive.put(node.name, node.activeVersion());
+      try {
+        appVersions.put(node.name, probe.status(demo.opsEndpoint(i)).node().appVersion());
+      } catch (ClusterProbe.ProbeException e) {
+        appVersions.put(node.name, "? (" + e.getMessage() + ")");
+      }
+    }
+    activeAfter = accountStateActive(probe, targets);
+    out.printf(">>> every node upgraded in %.1f s; Account.State active at version %s%n",
+        (endNanos - startNanos) / 1e9, activeAfter == null ? "?" : activeAfter);
+    Thread.sleep(LOAD_AFTER_UPGRADE.toMillis());
+  }
+
+  /**
+   * Counts a request of the load if it overlapped the upgrade (it ended after the start and
+   * started before the end).
+   */
+  void count(long start, long end, boolean answered, boolean retriedRequest,
+      Supplier<String> trace) {
+    long from = startNanos;
+    long to = endNanos;
+    if (from == 0 || end < from || (to != 0 && start > to)) {
+      return;
+    }
+    (answered ? ok : failed).incrementAndGet();
+    if (!answered) {
+      firstFailed.compareAndSet("", trace.get());
+    }
+    if (retriedRequest) {
+      retried.incrementAndGet();
+    }
+    if (longestNanos.getAndAccumulate(end - start, Math::max) < end - start) {
+      slowest.set(trace.get());
+    }
+  }
+
+  /** Prints the upgrade's lines of the summary; adds a problem for each check that failed. */
+  void summary(BankClusterDemo demo, List<String> problems) {
+    PrintStream out = demo.out();
+    if (skipped != null) {
+      out.println("upgrade: skipped, " + skipped);
+      problems.add("the rolling upgrade did not run: " + skipped);
+      return;
+    }
+    if (report == null) {
+      out.println("upgrade: did not start");
+      problems.add("the rolling upgrade did not start");
+      return;
+    }
+    double took = (endNanos - startNanos) / 1e9;
+    if (report.completed()) {
+      out.printf("upgrade: completed, %d of %d nodes from release 1 to release 2, graceful, in"
+          + " %.1f s (order %s)%n", report.upgraded().size(), report.order().size(), took,
+          String.join(", ", report.upgraded()));
+    } else {
+      out.printf("upgrade: STOPPED after %.1f s at %s, phase %s: %s%n", took, report.failedNode(),
+          report.failedPhase(), report.seen());
+      problems.add("the rolling upgrade stopped at " + report.failedNode() + ", phase "
+          + report.failedPhase() + ": " + report.seen());
+    }
+    out.printf("  during the upgrade: %d requests ok, %d failed, %d retried; longest request"
+        + " %.2f s%n", ok.get(), failed.get(), retried.get(), longestNanos.get() / 1e9);
+    if (!slowest.get().isEmpty()) {
+      out.println("  slowest request: " + slowest.get());
+    }
+    if (failed.get() > 0) {
+      out.println("  first failed request: " + firstFailed.get());
+      problems.add(failed.get() + " client request(s) failed during the graceful upgrade");
+    }
+    if (!report.completed()) {
+      return;
+    }
+    boolean allOnTwo = releases.values().stream().allMatch(r -> r == 2)
+        && appVersions.values().stream().allMatch(TARGET_APP_VERSION::equals);
+    out.println("releases: " + (allOnTwo ? "every node runs release 2" : "NOT every node runs"
+        + " release 2") + " (node says " + render(releases) + "; /status app version "
+        + render(appVersions) + ")");
+    if (!allOnTwo) {
+      problems.add("not every node runs release 2: " + render(releases) + ", app versions "
+          + render(appVersions));
+    }
+    boolean advanced = activeAfter != null && activeAfter == 2
+        && nodesActive.values().stream().allMatch(v -> v == 2);
+    out.println("active version of Account.State: " + (activeAfter == null ? "?" : activeAfter)
+        + " (was " + (activeBefore == null ? "?" : activeBefore) + " before the upgrade; nodes"
+        + " write at " + render(nodesActive) + ")" + (advanced ? "" : ": NOT ADVANCED"));
+    if (!advanced) {
+      problems.add("the active version of Account.State did not advance to 2: gate "
+          + activeAfter + ", nodes " + render(nodesActive));
+    }
+  }
+
+  /** The active version of the accounts' state at the version gate, or null if unknown. */
+  private static Integer accountStateActive(ClusterProbe probe, List<UpgradeTarget> targets) {
+    for (UpgradeTarget target : targets) {
+      try {
+        List<ClusterProbe.ActiveVersion> versions = probe.activeVersions(target.endpoint());
+        if (versions == null) {
+          return null;
+        }
+        for (ClusterProbe.ActiveVersion version : versions) {
+          if (version.className().equals(Account.State.class.getName())) {
+            return version.active();
+          }
+        }
+        return null;
+      } catch (ClusterProbe.ProbeException e) {
+        // ask the next node
+      }
+    }
+    return null;
+  }
+
+  private static String render(Map<String, ?> values) {
+    List<String> parts = new ArrayList<>();
+    values.forEach((node, value) -> parts.add(node + " " + value));
+    return String.join(", ", parts);
+  }
+}
