@@ -33,6 +33,8 @@ class BankClusterDemoIT {
 
   private static final Pattern UPGRADE_COMPLETED = Pattern.compile(
       "(?m)^upgrade: completed, 3 of 3 nodes from release 1 to release 2, graceful, in [0-9.]+ s");
+  private static final Pattern UPGRADE_BY_CRASH_COMPLETED = Pattern.compile("(?m)^upgrade:"
+      + " completed, 3 of 3 nodes from release 1 to release 2, by crash \\(kill -9\\), in");
   private static final Pattern NO_FAILURE_DURING_UPGRADE =
       Pattern.compile("(?m)^  during the upgrade: [1-9][0-9]* requests ok, 0 failed, ");
   private static final Pattern ALL_ON_RELEASE_2 = Pattern.compile("(?m)^releases: every node runs"
@@ -54,11 +56,47 @@ class BankClusterDemoIT {
    */
   @Test
   void clusterDemoSurvivesKillNineAndRollingUpgradeUnderLoadAndConservesMoney() throws Exception {
+    String out = runDemo(List.of(), List.of("bank-cluster"));
+    assertTrue(out.contains(">>> kill -9 "), out);
+    assertTrue(UPGRADE_COMPLETED.matcher(out).find(), "upgrade completed\n" + out);
+    assertTrue(NO_FAILURE_DURING_UPGRADE.matcher(out).find(),
+        "no request failed during the upgrade\n" + out);
+    assertTrue(ALL_ON_RELEASE_2.matcher(out).find(), "every node on release 2\n" + out);
+    assertTrue(ACTIVE_VERSION_2.matcher(out).find(), "active version 2\n" + out);
+    assertTrue(OVERDRAFT_USED.matcher(out).find(), "release 2's overdraft used\n" + out);
+    // The orchestrator's progress came out, node by node, in order.
+    int first = out.indexOf("[node 1 of 3]");
+    int second = out.indexOf("[node 2 of 3]");
+    int third = out.indexOf("[node 3 of 3]");
+    assertTrue(first >= 0 && first < second && second < third, "progress of node 1, 2, 3 in"
+        + " order\n" + out);
+  }
+
+  /**
+   * Upgrade as a crash (algorithm 4): every node in turn killed with SIGKILL under load and
+   * restarted on release 2; no money is created or destroyed, every node ends on release 2 and
+   * the active version advances.
+   */
+  @Test
+  void rollingUpgradeByCrashUnderLoadConservesMoney() throws Exception {
+    String out = runDemo(List.of("-Dbaton.samples.bank.upgrade-mode=crash"),
+        List.of("bank-load", "--nodes=3", "--duration=20s", "--upgrade"));
+    assertTrue(UPGRADE_BY_CRASH_COMPLETED.matcher(out).find(), "upgrade completed\n" + out);
+    assertTrue(ALL_ON_RELEASE_2.matcher(out).find(), "every node on release 2\n" + out);
+    assertTrue(ACTIVE_VERSION_2.matcher(out).find(), "active version 2\n" + out);
+  }
+
+  /**
+   * Runs the samples jar with {@code jvmOptions} and {@code args}, and returns its output once it
+   * exited 0 with money conserved and {@code CLUSTER DEMO OK} last, every node it started gone.
+   */
+  private String runDemo(List<String> jvmOptions, List<String> args) throws Exception {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmOptions);
     command.add("-jar");
     command.add(jar().toString());
-    command.add("bank-cluster");
+    command.addAll(args);
     Path stdout = scratch.resolve("stdout.txt");
     Path stderr = scratch.resolve("stderr.txt");
     Process process = new ProcessBuilder(command).redirectOutput(stdout.toFile())
@@ -72,19 +110,6 @@ class BankClusterDemoIT {
       String describe = describe(stdout, stderr);
       assertEquals(0, process.exitValue(), describe);
       assertTrue(CONSERVED.matcher(out).find(), describe);
-      assertTrue(out.contains(">>> kill -9 "), describe);
-      assertTrue(UPGRADE_COMPLETED.matcher(out).find(), "upgrade completed\n" + describe);
-      assertTrue(NO_FAILURE_DURING_UPGRADE.matcher(out).find(),
-          "no request failed during the upgrade\n" + describe);
-      assertTrue(ALL_ON_RELEASE_2.matcher(out).find(), "every node on release 2\n" + describe);
-      assertTrue(ACTIVE_VERSION_2.matcher(out).find(), "active version 2\n" + describe);
-      assertTrue(OVERDRAFT_USED.matcher(out).find(), "release 2's overdraft used\n" + describe);
-      // The orchestrator's progress came out, node by node, in order.
-      int first = out.indexOf("[node 1 of 3]");
-      int second = out.indexOf("[node 2 of 3]");
-      int third = out.indexOf("[node 3 of 3]");
-      assertTrue(first >= 0 && first < second && second < third, "progress of node 1, 2, 3 in"
-          + " order\n" + describe);
       List<String> lines = out.lines().toList();
       assertEquals("CLUSTER DEMO OK", lines.get(lines.size() - 1), describe);
       // The demo stopped every node it started, by PID, before it exited.
@@ -92,6 +117,7 @@ class BankClusterDemoIT {
         assertTrue(ProcessHandle.of(node).map(h -> !h.isAlive()).orElse(true),
             "node process " + node + " outlived the demo\n" + describe);
       }
+      return describe;
     } finally {
       ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
       for (long node : nodePids(stdout)) {
