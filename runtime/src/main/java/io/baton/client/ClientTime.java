@@ -38,4 +38,24 @@ public interface ClientTime {
       }
     };
   }
+
+  /** The JVM's clocks and {@code scheduler} (a client used outside an actor system). */
+  static ClientTime of(java.util.concurrent.ScheduledExecutorService scheduler) {
+    return new ClientTime() {
+      @Override
+      public long nanoTime() {
+        return System.nanoTime();
+      }
+
+      @Override
+      public long currentTimeMillis() {
+        return System.currentTimeMillis();
+      }
+
+      @Override
+      public void schedule(Duration delay, Runnable task) {
+        scheduler.schedule(task, delay.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+      }
+    };
+  }
 }

@@ -288,8 +288,8 @@ public final class StatusCommand implements Callable<Integer> {
         : String.format(Locale.ROOT, "%dm %ds", minutes, rest);
   }
 
-  /** Reads 5s, 500ms, 2m or an ISO-8601 duration (PT5S). */
-  static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+  /** Reads 5s, 500ms, 2m or an ISO-8601 duration (PT5S); shared by every Baton command. */
+  public static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
     @Override
     public Duration convert(String value) {
       String text = value.strip().toLowerCase(Locale.ROOT);

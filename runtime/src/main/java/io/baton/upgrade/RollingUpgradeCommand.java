@@ -85,35 +85,35 @@ public final class RollingUpgradeCommand implements Callable<Integer> {
   boolean rollback;
 
   @Option(names = "--drain-timeout", paramLabel = "DURATION", defaultValue = "5m",
-      converter = DurationConverter.class, description = "Default: ${DEFAULT-VALUE}.")
+      converter = io.baton.ops.StatusCommand.DurationConverter.class, description = "Default: ${DEFAULT-VALUE}.")
   Duration drainTimeout;
 
   @Option(names = "--stop-timeout", paramLabel = "DURATION", defaultValue = "2m",
-      converter = DurationConverter.class,
+      converter = io.baton.ops.StatusCommand.DurationConverter.class,
       description = "SIGTERM to SIGKILL, and the wait for the cluster to see the node gone."
           + " Default: ${DEFAULT-VALUE}.")
   Duration stopTimeout;
 
   @Option(names = "--start-timeout", paramLabel = "DURATION", defaultValue = "3m",
-      converter = DurationConverter.class,
+      converter = io.baton.ops.StatusCommand.DurationConverter.class,
       description = "For the new process to be Up and healthy. Default: ${DEFAULT-VALUE}.")
   Duration startTimeout;
 
   @Option(names = "--catch-up-timeout", paramLabel = "DURATION", defaultValue = "5m",
-      converter = DurationConverter.class, description = "Default: ${DEFAULT-VALUE}.")
+      converter = io.baton.ops.StatusCommand.DurationConverter.class, description = "Default: ${DEFAULT-VALUE}.")
   Duration catchUpTimeout;
 
   @Option(names = "--shards-timeout", paramLabel = "DURATION", defaultValue = "2m",
-      converter = DurationConverter.class,
+      converter = io.baton.ops.StatusCommand.DurationConverter.class,
       description = "For the node to host shards again. Default: ${DEFAULT-VALUE}.")
   Duration shardsTimeout;
 
   @Option(names = "--poll-interval", paramLabel = "DURATION", defaultValue = "1s",
-      converter = DurationConverter.class, description = "Default: ${DEFAULT-VALUE}.")
+      converter = io.baton.ops.StatusCommand.DurationConverter.class, description = "Default: ${DEFAULT-VALUE}.")
   Duration pollInterval;
 
   @Option(names = "--request-timeout", paramLabel = "DURATION", defaultValue = "10s",
-      converter = DurationConverter.class,
+      converter = io.baton.ops.StatusCommand.DurationConverter.class,
       description = "For one answer of an operator endpoint. Default: ${DEFAULT-VALUE}.")
   Duration requestTimeout;
 
@@ -188,31 +188,5 @@ public final class RollingUpgradeCommand implements Callable<Integer> {
       targets.add(new UpgradeTarget(name, text));
     }
     return targets;
-  }
-
-  /** Reads 5s, 500ms, 2m or an ISO-8601 duration (PT5S). */
-  static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
-    @Override
-    public Duration convert(String value) {
-      String text = value.strip().toLowerCase(Locale.ROOT);
-      try {
-        if (text.startsWith("pt")) {
-          return Duration.parse(text.toUpperCase(Locale.ROOT));
-        }
-        if (text.endsWith("ms")) {
-          return Duration.ofMillis(Long.parseLong(text.substring(0, text.length() - 2)));
-        }
-        if (text.endsWith("s")) {
-          return Duration.ofSeconds(Long.parseLong(text.substring(0, text.length() - 1)));
-        }
-        if (text.endsWith("m")) {
-          return Duration.ofMinutes(Long.parseLong(text.substring(0, text.length() - 1)));
-        }
-      } catch (RuntimeException e) {
-        // falls through to the error below, which says what is allowed
-      }
-      throw new CommandLine.TypeConversionException(
-          "'" + value + "' is not a duration: write e.g. 5s, 500ms or 2m");
-    }
   }
 }

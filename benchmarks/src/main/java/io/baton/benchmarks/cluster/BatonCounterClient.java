@@ -7,12 +7,10 @@ import io.baton.client.HttpTransport;
 import io.baton.client.Reply;
 import io.baton.client.RetryPolicy;
 import java.net.URI;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The Baton target's client: {@link BatonClient} with its default {@link RetryPolicy} (deadline
@@ -25,22 +23,7 @@ final class BatonCounterClient implements CounterClient {
   private final List<BatonClient<CounterOp, CounterValue>> clients = new ArrayList<>();
 
   BatonCounterClient(List<URI> nodes, ScheduledExecutorService scheduler) {
-    ClientTime time = new ClientTime() {
-      @Override
-      public long nanoTime() {
-        return System.nanoTime();
-      }
-
-      @Override
-      public long currentTimeMillis() {
-        return System.currentTimeMillis();
-      }
-
-      @Override
-      public void schedule(Duration delay, Runnable task) {
-        scheduler.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
-      }
-    };
+    ClientTime time = ClientTime.of(scheduler);
     for (int first = 0; first < nodes.size(); first++) {
       clients.add(BatonClient.create(HttpTransport.create(rotate(nodes, first),
           BatonCounter.KEY.name(), CounterValue.class), RetryPolicy.defaults(), time));

@@ -138,22 +138,7 @@ public final class BankClusterDemo {
         thread.setDaemon(true);
         return thread;
       });
-  private final ClientTime time = new ClientTime() {
-    @Override
-    public long nanoTime() {
-      return System.nanoTime();
-    }
-
-    @Override
-    public long currentTimeMillis() {
-      return System.currentTimeMillis();
-    }
-
-    @Override
-    public void schedule(Duration delay, Runnable task) {
-      scheduler.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
-    }
-  };
+  private final ClientTime time = ClientTime.of(scheduler);
 
   private final long startNanos = System.nanoTime();
   private final AtomicLong requestsOk = new AtomicLong();

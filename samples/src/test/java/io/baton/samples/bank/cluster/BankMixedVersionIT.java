@@ -88,22 +88,7 @@ class BankMixedVersionIT {
         thread.setDaemon(true);
         return thread;
       });
-  private final ClientTime time = new ClientTime() {
-    @Override
-    public long nanoTime() {
-      return System.nanoTime();
-    }
-
-    @Override
-    public long currentTimeMillis() {
-      return System.currentTimeMillis();
-    }
-
-    @Override
-    public void schedule(Duration delay, Runnable task) {
-      scheduler.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
-    }
-  };
+  private final ClientTime time = ClientTime.of(scheduler);
 
   private List<Integer> ports;
   private List<Integer> httpPorts;
