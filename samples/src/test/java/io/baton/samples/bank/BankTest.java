@@ -62,20 +62,7 @@ class BankTest {
   private static final AtomicInteger repliesLost = new AtomicInteger();
 
   private static Config nodeConfig(String name) {
-    return ConfigFactory.parseString("""
-        pekko.actor.provider = cluster
-        pekko.remote.artery.canonical.hostname = "127.0.0.1"
-        pekko.remote.artery.canonical.port = 0
-        pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
-        pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off
-        pekko.persistence.journal.plugin = "baton.journal"
-        pekko.persistence.snapshot-store.plugin = "baton.snapshot-store"
-        baton.journal.dir = "%s"
-        baton.journal.fsync = off
-        pekko.loglevel = WARNING
-        pekko.log-dead-letters = off
-        """.formatted(root.resolve(name).toString().replace("\\", "/")))
-        .withFallback(ConfigFactory.load());
+    return InJvmNodeConfig.of(root.resolve(name), "");
   }
 
   /**

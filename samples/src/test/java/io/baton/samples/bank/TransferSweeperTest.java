@@ -66,24 +66,12 @@ class TransferSweeperTest {
   private final List<AtomicBoolean> gates = new ArrayList<>();
 
   private static Config nodeConfig(Path dir) {
-    return ConfigFactory.parseString("""
-        pekko.actor.provider = cluster
-        pekko.remote.artery.canonical.hostname = "127.0.0.1"
-        pekko.remote.artery.canonical.port = 0
-        pekko.cluster.jmx.multi-mbeans-in-same-jvm = on
-        pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off
+    return InJvmNodeConfig.of(dir, """
         pekko.cluster.sharding.entity-restart-backoff = 1s
         pekko.cluster.sharding.shard-failure-backoff = 1s
         pekko.cluster.sharding.updating-state-timeout = 1s
         pekko.cluster.down-removal-margin = 1ms
-        pekko.persistence.journal.plugin = "baton.journal"
-        pekko.persistence.snapshot-store.plugin = "baton.snapshot-store"
-        baton.journal.dir = "%s"
-        baton.journal.fsync = off
-        pekko.loglevel = WARNING
-        pekko.log-dead-letters = off
-        """.formatted(dir.toString().replace("\\", "/")))
-        .withFallback(ConfigFactory.load());
+        """);
   }
 
   /** The real path to the accounts, or a failure (a cut-off node) while the gate is closed. */
