@@ -127,12 +127,19 @@ public final class BatonNode implements AutoCloseable {
     // /status shows each shard's measured messages per second (null until the first sample).
     io.baton.ops.OperatorEndpoint.get(system).useLoadSource(() -> meter.local().rates());
     io.baton.upgrade.internal.VersionGateActor.start(system);
+    Address self = Cluster.get(system).selfMember().address();
+    io.baton.ring.FirstSeedJoin.startProbe(system);
     if (seeds.isEmpty()) {
       // No seed nodes (a node started with no flags): it starts a cluster of its own, which
       // other nodes may join by naming it as their seed.
-      seeds.add(Cluster.get(system).selfMember().address());
+      seeds.add(self);
     }
-    Cluster.get(system).manager().tell(new org.apache.pekko.cluster.typed.JoinSeedNodes(seeds));
+    if (seeds.size() > 1 && seeds.get(0).equals(self)) {
+      // The first of several seeds: never a second cluster beside a live one (FirstSeedJoin).
+      io.baton.ring.FirstSeedJoin.join(system, self, seeds);
+    } else {
+      Cluster.get(system).manager().tell(new org.apache.pekko.cluster.typed.JoinSeedNodes(seeds));
+    }
     return new BatonNode(node, system);
   }
 
