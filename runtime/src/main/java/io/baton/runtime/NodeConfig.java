@@ -415,6 +415,24 @@ public record NodeConfig(
       }
       keys.put("pekko.cluster.sharding." + key, millis(value));
     }
+    int shards;
+    try {
+      shards = sharding.getInt("number-of-shards");
+    } catch (ConfigException.WrongType | ConfigException.BadValue e) {
+      throw new IllegalArgumentException("baton.ring.sharding.number-of-shards = "
+          + sharding.getValue("number-of-shards").render() + " is not a whole number (e.g. 100)",
+          e);
+    }
+    if (shards < 1) {
+      throw new IllegalArgumentException(
+          "baton.ring.sharding.number-of-shards = " + shards + " must be at least 1");
+    }
+    keys.put("pekko.cluster.sharding.number-of-shards", shards);
+    if (sharding.getBoolean("coordinator-majority")) {
+      keys.put("pekko.cluster.sharding.coordinator-state.write-majority-plus", 0);
+      keys.put("pekko.cluster.sharding.coordinator-state.read-majority-plus", 0);
+      keys.put("pekko.cluster.sharding.distributed-data.majority-min-cap", 1);
+    }
   }
 
   private static String millis(Duration duration) {
