@@ -51,6 +51,17 @@ public record AttemptPolicy(Duration attemptTimeout, Duration giveUp, Duration r
         Duration.ofMillis(100), Duration.ofMillis(50));
   }
 
+  /**
+   * The defaults with {@code attemptTimeout} and {@code giveUp} (and the minimum attempt cut to
+   * the attempt timeout if that is shorter).
+   */
+  public static AttemptPolicy of(Duration attemptTimeout, Duration giveUp) {
+    AttemptPolicy defaults = defaults();
+    Duration min = attemptTimeout != null && attemptTimeout.compareTo(defaults.minAttempt()) < 0
+        ? attemptTimeout : defaults.minAttempt();
+    return new AttemptPolicy(attemptTimeout, giveUp, defaults.retrySpacing(), min);
+  }
+
   /** A copy with {@code attemptTimeout}. */
   public AttemptPolicy withAttemptTimeout(Duration value) {
     return new AttemptPolicy(value, giveUp, retrySpacing, minAttempt);
