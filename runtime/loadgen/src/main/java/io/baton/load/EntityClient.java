@@ -19,6 +19,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -30,15 +32,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * in time.
  *
  * <h2>Threads</h2>
- * {@link #send} returns at once: attempts run on the JDK {@link HttpClient}'s threads, and
- * retries that must wait for the retry spacing are started by one daemon timer thread. Each
+ * {@link #send} returns at once: attempts run on the JDK {@link HttpClient}'s threads; one daemon
+ * timer thread ends attempts at their timeout and starts retries that wait for the spacing. Each
  * request's attempt state is confined to the callback chain of that request (one attempt at a
  * time), so no field of this class changes after construction but the round-robin counter.
  *
  * <h2>Time</h2>
- * Every decision reads the {@link LoadClock} (monotonic); the JDK client's own request timeout
- * enforces the attempt budget, with a guard on the clock's budget in case the client does not
- * fire it.
+ * Every decision reads the {@link LoadClock} (monotonic). An attempt's budget is enforced by
+ * the timer thread (which cancels the exchange) and by the JDK client's request timeout,
+ * whichever fires first; a compare-and-set makes the first end of an attempt the only one.
  */
 public final class EntityClient implements AutoCloseable {
 
@@ -194,10 +196,23 @@ public final class EntityClient implements AutoCloseable {
         finish(Outcome.CLIENT_ERROR, start);
         return;
       }
-      EntityClient.this.http.sendAsync(http, HttpResponse.BodyHandlers.ofString())
-          // A guard in case the JDK client does not fire its own request timeout.
-          .orTimeout(budget + TimeUnit.SECONDS.toNanos(1), TimeUnit.NANOSECONDS)
-          .whenComplete((response, failure) -> ended(target, start, response, failure));
+      // The attempt ends by its answer or by our own timer, whichever comes first: the JDK
+      // client's request timeout alone fired seconds late on a saturated machine.
+      AtomicBoolean over = new AtomicBoolean();
+      CompletableFuture<HttpResponse<String>> sending =
+          EntityClient.this.http.sendAsync(http, HttpResponse.BodyHandlers.ofString());
+      ScheduledFuture<?> timeout = timer.schedule(() -> {
+        if (over.compareAndSet(false, true)) {
+          sending.cancel(true);
+          ended(target, start, null, new TimeoutException("attempt timeout"));
+        }
+      }, budget, TimeUnit.NANOSECONDS);
+      sending.whenComplete((response, failure) -> {
+        if (over.compareAndSet(false, true)) {
+          timeout.cancel(false);
+          ended(target, start, response, failure);
+        }
+      });
     }
 
     void ended(URI target, long start, HttpResponse<String> response, Throwable failure) {

@@ -14,7 +14,8 @@ import java.nio.file.Path;
 /**
  * Appends one JSON object per line to the history file, for every outcome and every resolution
  * ({@link OpenLoopGenerator} documents the fields). Lines are written whole under a lock, in the
- * order outcomes end; the file is flushed every second and when the load stops.
+ * order outcomes end; the file is flushed every second and when the load stops (a reader during
+ * the run may see a partial last line).
  */
 final class HistoryWriter implements AutoCloseable {
 

@@ -229,6 +229,9 @@ public final class BankOpenLoad implements AutoCloseable {
       Semaphore permits = new Semaphore(CHECK_PARALLELISM);
       List<CompletableFuture<Void>> round = new ArrayList<>();
       for (String id : List.copyOf(pending)) {
+        if (System.nanoTime() >= until) {
+          break; // the wait is over: what is still pending is reported not final
+        }
         permits.acquire();
         round.add(checks.send(LoadRequest.of("transfer", id, "{\"op\":\"status\"}",
                 settings.runId() + "-status-" + checkKeys.incrementAndGet()))
