@@ -77,6 +77,13 @@ public final class BankOpenLoad implements AutoCloseable {
   private final Map<String, RequestOutcome> accountOps = new ConcurrentHashMap<>();
   private final Map<String, RequestOutcome> orders = new ConcurrentHashMap<>();
   private final AtomicLong checkKeys = new AtomicLong();
+  // Set-up and checks block on answers; not on the common pool, which has one thread on 2 cores.
+  private final java.util.concurrent.ExecutorService blocking =
+      java.util.concurrent.Executors.newFixedThreadPool(CHECK_PARALLELISM, runnable -> {
+        Thread thread = new Thread(runnable, "bank-open-load-check");
+        thread.setDaemon(true);
+        return thread;
+      });
   private long openingTotal;
 
   private BankOpenLoad(BankLoadSettings settings, PrintStream out) {
@@ -153,7 +160,7 @@ public final class BankOpenLoad implements AutoCloseable {
           return "fund " + account + ": " + fund.outcome() + " " + fund.body().strip();
         }
         return "";
-      }));
+      }, blocking));
     }
     List<String> problems = new ArrayList<>();
     for (CompletableFuture<String> f : opened) {
@@ -299,7 +306,7 @@ public final class BankOpenLoad implements AutoCloseable {
     for (String account : all) {
       reads.add(CompletableFuture.supplyAsync(() -> untilFinal(LoadRequest.of("account", account,
           "{\"op\":\"balance\"}", settings.runId() + "-balance-" + account + "-"
-              + checkKeys.incrementAndGet()), 3)));
+              + checkKeys.incrementAndGet()), 3), blocking));
     }
     long total = 0;
     for (int i = 0; i < all.size(); i++) {
@@ -321,6 +328,7 @@ public final class BankOpenLoad implements AutoCloseable {
   public void close() {
     generator.close();
     checks.close();
+    blocking.shutdownNow();
   }
 
   // ------------------------------------------------------------------ the streams' requests
