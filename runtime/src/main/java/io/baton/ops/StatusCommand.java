@@ -288,7 +288,9 @@ public final class StatusCommand implements Callable<Integer> {
         : String.format(Locale.ROOT, "%dm %ds", minutes, rest);
   }
 
-  /** Reads 5s, 500ms, 2m or an ISO-8601 duration (PT5S); shared by every Baton command. */
+  /**
+   * Reads 5s, 1.5s, 500ms, 2m or an ISO-8601 duration (PT5S); shared by every Baton command.
+   */
   public static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
     @Override
     public Duration convert(String value) {
@@ -301,7 +303,9 @@ public final class StatusCommand implements Callable<Integer> {
           return Duration.ofMillis(Long.parseLong(text.substring(0, text.length() - 2)));
         }
         if (text.endsWith("s")) {
-          return Duration.ofSeconds(Long.parseLong(text.substring(0, text.length() - 1)));
+          // Whole or decimal seconds: 10s, 1.5s.
+          return Duration.ofMillis(new java.math.BigDecimal(text.substring(0, text.length() - 1))
+              .movePointRight(3).longValueExact());
         }
         if (text.endsWith("m")) {
           return Duration.ofMinutes(Long.parseLong(text.substring(0, text.length() - 1)));
@@ -310,7 +314,7 @@ public final class StatusCommand implements Callable<Integer> {
         // falls through to the error below, which says what is allowed
       }
       throw new CommandLine.TypeConversionException(
-          "'" + value + "' is not a duration: write e.g. 5s, 500ms or 2m");
+          "'" + value + "' is not a duration: write e.g. 5s, 1.5s, 500ms or 2m");
     }
   }
 
