@@ -96,11 +96,15 @@ public final class JournalReplication implements Extension {
       new ConcurrentHashMap<>();
   /** How many times one write follows the ring to new targets before it fails. */
   private static final int MAX_REROUTES = 3;
+  /** The configuration key of the transport's frame size, which bounds every message. */
+  public static final String FRAME_SIZE = "pekko.remote.artery.advanced.maximum-frame-size";
   /**
-   * The most payload one replication message carries: well below artery's default frame size
-   * (256 KiB), so that a batch is never too large to send.
+   * Bytes of a frame kept for what a replication message holds beyond its events' estimated size
+   * (Artery's envelope, the actor paths, the owner's address, the CBOR framing).
    */
-  private static final long MAX_BATCH_BYTES = 128 * 1024;
+  static final long FRAME_RESERVE = 8 * 1024;
+  /** The most bytes of events one replication message carries: the frame less the reserve. */
+  private final long maxMessageBytes;
   private final ConcurrentHashMap<String, ReplicaCatchUp.Progress> catchUp =
       new ConcurrentHashMap<>();
 
@@ -110,12 +114,13 @@ public final class JournalReplication implements Extension {
         "baton.journal");
     this.typed = Adapter.toTyped(system);
     this.settings = ReplicationSettings.fromConfig(config.getConfig("baton.journal.replication"));
+    this.maxMessageBytes = messageBound(config);
     this.lease = JournalStoreRegistry.acquire(plugin.store());
     this.store = lease.store();
     this.ringView = new RingView(system);
     this.self = ringView.self().toString();
     ActorRef<ReplicationMessage> local = typed.systemActorOf(
-        ReplicaEndpoint.create(store, self), ReplicaEndpoint.NAME, Props.empty());
+        ReplicaEndpoint.create(store, self, maxMessageBytes), ReplicaEndpoint.NAME, Props.empty());
     endpoints.put(ringView.self(), local);
     typed.systemActorOf(ReplicaCatchUp.create(this, catchUp, ringView.isClustered()),
         "baton-journal-catch-up", Props.empty());
@@ -123,6 +128,38 @@ public final class JournalReplication implements Extension {
       typed.systemActorOf(ringWatch(), "baton-journal-ring-watch", Props.empty());
     }
     system.registerOnTermination(lease::close);
+  }
+
+  /**
+   * The most bytes of events one replication message carries, below the transport's frame size;
+   * checked at start against {@code baton.limits.max-event-bytes}, so that every event the journal
+   * accepts fits in one message.
+   */
+  static long messageBound(Config config) {
+    long frame = config.getBytes(FRAME_SIZE);
+    long bound = frame - FRAME_RESERVE;
+    io.baton.limits.Limits limits = io.baton.limits.Limits.fromConfig(config);
+    // The largest event with an entity id of the longest allowed length, as a message sees it.
+    long largest = limits.maxEventBytes() + ReplicaLink.EVENT_OVERHEAD
+        + 2L * 3 * (limits.maxEntityIdLength() + 256);
+    if (largest > bound) {
+      throw new IllegalArgumentException(io.baton.limits.Limits.PATH + ".max-event-bytes = "
+          + limits.maxEventBytes() + " does not fit in one replication message under "
+          + FRAME_SIZE + " = " + frame + " (an event of that size, with its persistence id,"
+          + " takes about " + (largest + FRAME_RESERVE) + " bytes of a frame): lower the"
+          + " first or raise the second (on every node)");
+    }
+    return bound;
+  }
+
+  /** The estimated bytes of one persistence id's {@code events} in a replication message. */
+  public static long estimatedSize(List<EventRecord> events) {
+    return ReplicaLink.size(events);
+  }
+
+  /** The most bytes of events one replication message carries (see {@link #messageBound}). */
+  public long maxMessageBytes() {
+    return maxMessageBytes;
   }
 
   /** The node's store. */
@@ -320,7 +357,7 @@ public final class JournalReplication implements Extension {
   }
 
   private ReplicaLink link(Address target) {
-    return links.computeIfAbsent(target, address -> new ReplicaLink(address, MAX_BATCH_BYTES,
+    return links.computeIfAbsent(target, address -> new ReplicaLink(address, maxMessageBytes,
         batch -> AskPattern.ask(endpoint(address),
             replyTo -> new ReplicationMessage.Replicate(self, batch.events(), batch.epochs(),
                 replyTo),

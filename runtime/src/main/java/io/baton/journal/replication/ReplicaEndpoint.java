@@ -43,8 +43,11 @@ public final class ReplicaEndpoint {
   /**
    * @param store the node's store
    * @param self this node's address, as it names itself in replies
+   * @param maxMessageBytes the most bytes of events one reply carries (a range read answers a
+   *     prefix that fits; the reader asks again from where it ends)
    */
-  public static Behavior<ReplicationMessage> create(JournalStore store, String self) {
+  public static Behavior<ReplicationMessage> create(JournalStore store, String self,
+      long maxMessageBytes) {
     return Behaviors.setup(
         context -> {
           Executor executor = context.getExecutionContext();
@@ -95,7 +98,8 @@ public final class ReplicaEndpoint {
                       reply =
                           new RangeReply(
                               self,
-                              store.read(read.persistenceId(), read.from(), read.to(), read.max()),
+                              ReplicaLink.fitting(store.read(read.persistenceId(), read.from(),
+                                  read.to(), read.max()), maxMessageBytes),
                               null);
                     } catch (RuntimeException e) {
                       reply = new RangeReply(self, List.of(), e.getMessage());
