@@ -118,8 +118,8 @@ public final class BatonJournal extends AsyncWriteJournal {
     if (records.isEmpty()) {
       return ScalaFutures.unwrapped(CompletableFuture.completedFuture(outcome));
     }
-    CompletionStage<Iterable<Optional<Exception>>> stored =
-        epochsFor(records).thenCompose(epochs -> write(records, epochs)).thenApply(done -> outcome);
+    CompletionStage<Iterable<Optional<Exception>>> stored = replication.integrity()
+        .thenCompose(intact -> epochsFor(records)).thenCompose(epochs -> write(records, epochs)).thenApply(done -> outcome);
     return ScalaFutures.unwrapped(stored);
   }
 
@@ -291,8 +291,10 @@ public final class BatonJournal extends AsyncWriteJournal {
    */
   @Override
   public Future<Long> doAsyncReadHighestSequenceNr(String persistenceId, long fromSequenceNr) {
-    return ScalaFutures.unwrapped(
-        acquire(persistenceId).thenApply(epoch -> store.highestSequenceNr(persistenceId)));
+    // A store opened from a damaged log serves nothing before it is repaired (StoreRepair).
+    return ScalaFutures.unwrapped(replication.integrity()
+        .thenCompose(intact -> acquire(persistenceId))
+        .thenApply(epoch -> store.highestSequenceNr(persistenceId)));
   }
 
   private PersistentRepr deserialize(EventRecord record) {

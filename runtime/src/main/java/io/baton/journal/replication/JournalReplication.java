@@ -107,6 +107,10 @@ public final class JournalReplication implements Extension {
   private final long maxMessageBytes;
   private final ConcurrentHashMap<String, ReplicaCatchUp.Progress> catchUp =
       new ConcurrentHashMap<>();
+  /** The key of how long a damaged store waits for a member to repair it from. */
+  static final String REPAIR_TIMEOUT = "baton.journal.integrity.repair-timeout";
+  /** The repair of a store opened from a damaged log; done at once for an intact store. */
+  private final StoreRepair repair;
 
   private JournalReplication(ExtendedActorSystem system) {
     Config config = system.settings().config();
@@ -128,6 +132,40 @@ public final class JournalReplication implements Extension {
       typed.systemActorOf(ringWatch(), "baton-journal-ring-watch", Props.empty());
     }
     system.registerOnTermination(lease::close);
+    java.util.Optional<String> damage = store.damage();
+    this.repair = damage.isEmpty() ? StoreRepair.none(this, store)
+        : StoreRepair.start(this, store, damage.get(), config.getDuration(REPAIR_TIMEOUT));
+  }
+
+  /**
+   * Completes when this node's store may be served: at once for an intact store; for one opened
+   * from a damaged write-ahead log, once it was repaired from the other members ({@link
+   * StoreRepair}). Fails, with what to do, if it cannot be. The journal waits for it before any
+   * recovery or write.
+   */
+  public CompletionStage<Void> integrity() {
+    return repair.done();
+  }
+
+  /** The members a damaged store can be repaired from: none until this node is Up. */
+  List<Address> repairSources() {
+    if (!ringView.isClustered() || !ringView.ring().nodes().contains(ringView.self())) {
+      return List.of();
+    }
+    List<Address> others = new ArrayList<>(ringView.reachableMembers());
+    others.remove(ringView.self());
+    others.removeAll(left);
+    return others;
+  }
+
+  void schedule(java.time.Duration delay, Runnable action) {
+    typed.scheduler().scheduleOnce(delay, action, typed.executionContext());
+  }
+
+  CompletionStage<ReplicationMessage.Held> listHeld(Address member, String after, int max) {
+    return AskPattern.<ReplicationMessage, ReplicationMessage.Held>ask(endpoint(member),
+        replyTo -> new ReplicationMessage.ListHeld(after, max, replyTo), settings.ackTimeout(),
+        typed.scheduler());
   }
 
   /**
@@ -750,7 +788,7 @@ public final class JournalReplication implements Extension {
         replicatedEvents.get(), catchUp.values().stream()
             .map(c -> new ReplicationStatus.CatchUp(c.target(), c.pidsPending(), c.pidsInPass(),
                 c.eventsCopied(), c.caughtUp()))
-            .toList());
+            .toList(), repair.describe());
   }
 
 }

@@ -149,6 +149,26 @@ public final class ReplicaEndpoint {
                     return Behaviors.same();
                   })
               .onMessage(
+                  ReplicationMessage.ListHeld.class,
+                  list -> {
+                    ReplicationMessage.Held held;
+                    try {
+                      List<String> ids = store.persistenceIds(list.after(), list.max());
+                      List<ReplicationMessage.HeldEntity> entities = new java.util.ArrayList<>();
+                      for (String pid : ids) {
+                        entities.add(new ReplicationMessage.HeldEntity(pid, store.epoch(pid),
+                            store.contiguousSequenceNr(pid)));
+                      }
+                      held = new ReplicationMessage.Held(self, entities,
+                          ids.size() == list.max(), null);
+                    } catch (RuntimeException e) {
+                      held = new ReplicationMessage.Held(self, List.of(), false,
+                          String.valueOf(e.getMessage()));
+                    }
+                    list.replyTo().tell(held);
+                    return Behaviors.same();
+                  })
+              .onMessage(
                   QueryHighest.class,
                   query -> {
                     Map<String, Long> highest = new LinkedHashMap<>();
