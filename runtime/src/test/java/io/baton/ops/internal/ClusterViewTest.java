@@ -29,7 +29,7 @@ class ClusterViewTest {
       long lag, List<String> unanswered) {
     ReplicationStatus replication = new ReplicationStatus(address, ReplicationMode.SYNC, 2,
         List.of(A, B), List.of(), false, lag, 0,
-        List.of(new ReplicationStatus.CatchUp(B, 3, 8, 40, false)));
+        List.of(new ReplicationStatus.CatchUp(B, 3, 8, 40, false)), "intact");
     return new NodeReport(address, name, "0.1.0", "app-1", Map.of(), shards, unanswered, load,
         replication, List.of());
   }
