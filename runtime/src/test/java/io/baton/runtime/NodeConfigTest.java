@@ -193,4 +193,43 @@ class NodeConfigTest {
     assertEquals(25530, node.toPekkoConfig(same.withFallback(REFERENCE))
         .getInt("pekko.remote.artery.canonical.port"));
   }
+
+  /**
+   * Property: sharding for small clusters: 100 shards per type and the coordinator's state by
+   * plain majority, unless the user's configuration says otherwise.
+   */
+  @Test
+  void shardingGetsAHundredShardsAndMajorityCoordinatorStateByDefault() {
+    Config config = node("--port=2552").toPekkoConfig(REFERENCE);
+    assertEquals(100, config.getInt("pekko.cluster.sharding.number-of-shards"));
+    assertEquals(0, config.getInt("pekko.cluster.sharding.coordinator-state.write-majority-plus"));
+    assertEquals(0, config.getInt("pekko.cluster.sharding.coordinator-state.read-majority-plus"));
+    assertEquals(1, config.getInt("pekko.cluster.sharding.distributed-data.majority-min-cap"));
+    assertEquals(5000, config.getDuration("pekko.cluster.sharding.updating-state-timeout")
+        .toMillis());
+    Config user = ConfigFactory.parseString("baton.ring.sharding.number-of-shards = 30")
+        .withFallback(REFERENCE);
+    assertEquals(30, node("--port=2552").toPekkoConfig(user)
+        .getInt("pekko.cluster.sharding.number-of-shards"));
+    IllegalArgumentException bad = org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class, () -> node("--port=2552").toPekkoConfig(
+            ConfigFactory.parseString("baton.ring.sharding.number-of-shards = 0")
+                .withFallback(REFERENCE)));
+    assertTrue(bad.getMessage().contains("baton.ring.sharding.number-of-shards"),
+        bad.getMessage());
+  }
+
+  /** Property: a joiner that would hash entities to other shards is refused, naming both values. */
+  @Test
+  void aJoinerWithAnotherShardCountIsRefused() {
+    var checker = new io.baton.ring.ShardCountJoinChecker();
+    Config ours = ConfigFactory.parseString("pekko.cluster.sharding.number-of-shards = 100");
+    Config same = ConfigFactory.parseString("pekko.cluster.sharding.number-of-shards = 100");
+    Config other = ConfigFactory.parseString("pekko.cluster.sharding.number-of-shards = 1000");
+    assertTrue(checker.check(same, ours) instanceof org.apache.pekko.cluster.Valid$);
+    var refused = checker.check(other, ours);
+    assertTrue(refused instanceof org.apache.pekko.cluster.Invalid, "" + refused);
+    String message = ((org.apache.pekko.cluster.Invalid) refused).errorMessages().head();
+    assertTrue(message.contains("1000") && message.contains("100"), message);
+  }
 }
