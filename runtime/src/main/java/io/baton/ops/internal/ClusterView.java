@@ -69,7 +69,11 @@ public final class ClusterView {
       ReplicationStatus replication = report.replication();
       nodes.add(new NodeStatus.ClusterNode(member.address(), ringPosition, member.status(),
           member.reachable(), isDrained, true, report.name(), report.batonVersion(),
-          report.appVersion(), report.behaviourVersions(), shards, report.shardCount(), entities,
+          report.appVersion(), report.behaviourVersions(), shards,
+          // A type whose region did not answer in time is missing from the count: unknown, not 0
+          // (a drain must not be judged complete on a node that did not say what it hosts).
+          report.unansweredTypes().isEmpty() ? Integer.valueOf(report.shardCount()) : null,
+          entities,
           nodeLoad, replication == null ? null : replication.inFlight(),
           replication == null ? null : replication.underReplicated()));
     }

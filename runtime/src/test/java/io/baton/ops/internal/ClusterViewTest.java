@@ -90,6 +90,19 @@ class ClusterViewTest {
         report.rebalances(), waiting);
   }
 
+  /**
+   * Property: a node one of whose regions did not report in time has an unknown shard count, not
+   * the count of the others: a drain is never judged complete on what a node did not say.
+   */
+  @Test
+  void aNodeWithAnUnansweredRegionHasNoShardCount() {
+    List<NodeStatus.Member> members = List.of(new NodeStatus.Member(A, "Up", true));
+    Map<String, NodeReport> reports = Map.of(A, report(A, "alpha",
+        Map.of("account", Map.of("1", 2)), Map.of(), 0, List.of("transfer")));
+    NodeStatus.ClusterNode a = ClusterView.nodes(members, List.of(A), Set.of(), reports).get(0);
+    assertNull(a.shardCount());
+  }
+
   /** Ring members come first in ring order, then the others; a silent member has only nulls. */
   @Test
   void nodesAreInRingOrderWithWhatTheyReported() {
