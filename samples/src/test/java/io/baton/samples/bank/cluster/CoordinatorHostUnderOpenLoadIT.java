@@ -113,6 +113,7 @@ class CoordinatorHostUnderOpenLoadIT {
       awaitLoadSeconds(load, 8);
       var summary = load.stop();
       String describe = summary.format() + "\n" + upgraded;
+      keep("graceful-upgrade-from-coordinator-host", describe);
       assertTrue(upgraded.contains("[node 1 of 3] node1"), "starts from node1\n" + describe);
       assertEquals(0, upgrade.exitValue(), describe + jvms.logs());
       assertNoneGivenUp(summary, describe);
@@ -154,12 +155,23 @@ class CoordinatorHostUnderOpenLoadIT {
       load.markPhase("after");
       awaitLoadSeconds(load, 8);
       var summary = load.stop();
+      keep("kill-coordinator-host", summary.format());
       assertNoneGivenUp(summary, summary.format() + jvms.logs());
       SagaCheck sagas = load.checkSagas();
       assertTrue(sagas.allFinal(), sagas.format());
       MoneyCheck money = load.checkMoney();
       assertTrue(money.conserved(), money.format());
     }
+  }
+
+  /**
+   * Keeps a run's load summary (per phase and per second) and the upgrade's progress under
+   * {@code target/open-load-reports/}, a test artefact: the figures of docs/benchmarks.md.
+   */
+  private static void keep(String name, String text) throws IOException {
+    Path dir = Path.of("target", "open-load-reports");
+    Files.createDirectories(dir);
+    Files.writeString(dir.resolve(name + "-" + System.currentTimeMillis() + ".txt"), text);
   }
 
   /** No request of a measured phase was given up. */
