@@ -42,8 +42,8 @@ class CoordinatorHostUnderOpenLoadIT {
   private static final Duration NODE_START = Duration.ofSeconds(120);
   private static final Duration UPGRADE_DEADLINE = Duration.ofMinutes(6);
   /** A rate this 2-core machine sustains with three node JVMs and the test's own. */
-  private static final double TRANSFERS_PER_SECOND = 10;
-  private static final double ACCOUNT_OPS_PER_SECOND = 5;
+  private static final double TRANSFERS_PER_SECOND = 6;
+  private static final double ACCOUNT_OPS_PER_SECOND = 3;
   /**
    * How long the load runs on the new cluster before the measured phases: an upgrade or a kill
    * happens to a cluster that has served for a while (its shards allocated, its JVMs compiled),
