@@ -435,7 +435,8 @@ public final class RollingUpgrade {
       int moved = Math.max(0, atStart[0] - left);
       boolean done = entry.drained() && left == 0;
       return new Look(done, left + " shard(s) left, " + moved + " moved"
-          + (entry.drained() ? "" : " (drain not yet seen by this node)"), left, moved, null, null);
+          + (entry.drained() ? "" : " (drain not yet seen by this node)") + stallNote(status),
+          left, moved, null, null);
     });
   }
 
@@ -466,7 +467,8 @@ public final class RollingUpgrade {
           || memberStatus.startsWith("Down");
       boolean done = gone && (!noShards || shards == 0);
       return new Look(done, "member " + memberStatus + ", " + shards + " shard(s) on it, "
-          + elsewhere + " on the others", noShards ? shards : null, null, null, null);
+          + elsewhere + " on the others" + stallNote(status), noShards ? shards : null, null,
+          null, null);
     });
   }
 
@@ -597,6 +599,24 @@ public final class RollingUpgrade {
           + (unsettled == null ? "; the cluster is balanced and no request waits" : "; "
           + unsettled), null, shards, null, null);
     });
+  }
+
+  /**
+   * "; STALL: ..." naming each type with client requests waiting over a second and its shards
+   * without a home, or "" when nothing waits: a stall shows in the progress as it happens.
+   */
+  static String stallNote(NodeStatus status) {
+    if (status.progress() == null || status.progress().stalls() == null
+        || status.progress().stalls().isEmpty()) {
+      return "";
+    }
+    List<String> parts = new ArrayList<>();
+    for (NodeStatus.Stall stall : status.progress().stalls()) {
+      parts.add(stall.type() + " " + stall.requests() + " waiting (oldest "
+          + stall.oldestMillis() / 100 / 10.0 + " s, " + stall.homeless().size()
+          + " shard(s) without a home)");
+    }
+    return "; STALL: " + String.join(", ", parts);
   }
 
   /**

@@ -292,6 +292,9 @@ class RollingUpgradeTest {
         java.util.List.of(stall)));
     assertTrue(waiting.contains("7 request(s) waiting") && waiting.contains("1 shard(s) without"),
         waiting);
+    String note = RollingUpgrade.stallNote(statusWith(java.util.List.of(), java.util.List.of(stall)));
+    assertEquals("; STALL: transfer 7 waiting (oldest 2.0 s, 1 shard(s) without a home)", note);
+    assertEquals("", RollingUpgrade.stallNote(statusWith(java.util.List.of(), java.util.List.of())));
   }
 
   private static io.baton.ops.NodeStatus statusWith(
