@@ -89,6 +89,21 @@ public final class Supervisor {
    */
   public record DeleteChild(String id, ActorRef<SupervisorReply> replyTo) implements Command {}
 
+  /**
+   * The spec of the child with this id: OTP's {@code get_childspec(Sup, Id)}. Answers {@link
+   * SupervisorReply.Spec} or {@link SupervisorReply.NotFound}. For a simple_one_for_one
+   * supervisor, the template's id answers the template.
+   */
+  public record GetChildSpec(String id, ActorRef<SupervisorReply> replyTo) implements Command {}
+
+  /**
+   * The spec of a running child, found by its ref: OTP's {@code get_childspec(Sup, Pid)}. Answers
+   * {@link SupervisorReply.Spec} (a dynamic child answers its template) or {@link
+   * SupervisorReply.NotFound} when {@code child} is not a running child of this supervisor.
+   */
+  public record GetChildSpecOf(ActorRef<?> child, ActorRef<SupervisorReply> replyTo)
+      implements Command {}
+
   /** Lists the children, most recently started first: OTP's {@code which_children/1}. */
   public record WhichChildren(ActorRef<List<ChildInfo>> replyTo) implements Command {}
 

@@ -185,9 +185,7 @@ final class SupervisorBehavior extends AbstractBehavior<Command> {
             process.announceStarted();
             endJob();
           } else {
-            ExitReason reason =
-                ExitReason.shutdown(
-                    "failed_to_start_child '" + failed.spec.id() + "': " + failed.lastReason);
+            ExitReason reason = new ExitReason.FailedToStartChild(failed.spec.id(), failed.lastReason);
             removeChild(failed);
             stopAll(() -> exitWith(reason));
           }
@@ -237,6 +235,10 @@ final class SupervisorBehavior extends AbstractBehavior<Command> {
   private void handle(Command command) {
     if (command instanceof Supervisor.WhichChildren which) {
       which.replyTo().tell(whichChildren());
+    } else if (command instanceof Supervisor.GetChildSpec get) {
+      get.replyTo().tell(childSpecById(get.id()));
+    } else if (command instanceof Supervisor.GetChildSpecOf get) {
+      get.replyTo().tell(specReply(find(get.child().unsafeUpcast())));
     } else if (command instanceof Supervisor.CountChildren count) {
       count.replyTo().tell(countChildren());
     } else if (command instanceof Supervisor.StartChild start) {
@@ -796,6 +798,21 @@ final class SupervisorBehavior extends AbstractBehavior<Command> {
       infos.add(new ChildInfo(c.spec.id(), c.isAlive() ? c.ref : null, status, c.spec.type()));
     }
     return infos;
+  }
+
+  /** OTP's {@code get_childspec} by id; a simple_one_for_one supervisor knows only its template. */
+  private SupervisorReply childSpecById(String id) {
+    if (spec.strategy() == Strategy.SIMPLE_ONE_FOR_ONE) {
+      ChildSpec template = spec.children().get(0);
+      return template.id().equals(id)
+          ? new SupervisorReply.Spec(template)
+          : new SupervisorReply.NotFound();
+    }
+    return specReply(findById(id));
+  }
+
+  private static SupervisorReply specReply(ChildRecord child) {
+    return child == null ? new SupervisorReply.NotFound() : new SupervisorReply.Spec(child.spec);
   }
 
   private ChildCounts countChildren() {

@@ -148,6 +148,30 @@ class LinksTest {
     assertEquals(new ExitSignal(a, ExitReason.killed()), events.expectMessageClass(ExitSignal.class));
   }
 
+  /**
+   * Property (OTP): a process that exits with reason kill is seen as kill, not killed, by its
+   * monitors and links; over a link kill is trappable, and a non-trapping link dies with kill.
+   */
+  @Test
+  void aProcessExitingWithReasonKillIsSeenAsKillAndTheLinkSignalIsTrappable() {
+    var exiting = process();
+    var trapping = process();
+    var plain = process();
+    trapping.tell(new TestProcess.Trap(true));
+    events.expectMessage("trap true");
+    link(trapping, exiting);
+    link(plain, exiting);
+    observe(exiting);
+    observe(plain);
+    exiting.tell(new TestProcess.ExitWith(ExitReason.kill()));
+    assertEquals(ExitReason.kill(), exitReasonOf(exiting));
+    assertEquals(ExitReason.kill(), exitReasonOf(plain));
+    assertEquals(new ExitSignal(exiting, ExitReason.kill()),
+        events.expectMessageClass(ExitSignal.class));
+    trapping.tell(new TestProcess.Echo("trapper lives"));
+    events.expectMessage("trapper lives");
+  }
+
   @Test
   void exitWithNormalIsIgnoredByANonTrappingProcessAndDeliveredToATrappingOne() {
     var a = process();

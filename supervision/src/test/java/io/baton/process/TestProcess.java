@@ -30,6 +30,9 @@ final class TestProcess {
 
   record Stop() implements Msg {}
 
+  /** Exits with this reason, as Erlang's {@code exit(Reason)}. */
+  record ExitWith(ExitReason reason) implements Msg {}
+
   record Echo(String text) implements Msg {}
 
   record GotExit(ExitSignal signal) implements Msg {}
@@ -79,6 +82,9 @@ final class TestProcess {
             throw new IllegalStateException(m.why());
           })
           .onMessage(Stop.class, m -> Behaviors.stopped())
+          .onMessage(ExitWith.class, m -> {
+            throw new ProcessExit(m.reason());
+          })
           .onMessage(Echo.class, m -> {
             events.tell(m.text());
             return Behaviors.same();

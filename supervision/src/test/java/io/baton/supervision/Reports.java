@@ -96,6 +96,8 @@ final class Reports {
       return "nodedown";
     } else if (reason instanceof ExitReason.Abnormal a) {
       return a.message();
+    } else if (reason instanceof ExitReason.FailedToStartChild f) {
+      return "{shutdown,{failed_to_start_child," + f.childId() + "," + describe(f.cause()) + "}}";
     }
     return reason.toString();
   }

@@ -76,6 +76,27 @@ class ShutdownTimingTest extends SupervisorFixture {
     stop(sup);
   }
 
+  /**
+   * Property (OTP): a child spec retyped as SUPERVISOR without an explicit shutdown is stopped
+   * with infinity: it is not killed when a worker's 5 s would have run out.
+   */
+  @Test
+  void aWorkerSpecRetypedAsSupervisorIsWaitedForWithoutTimeLimit() {
+    var sup = start(oneForOne(trappingWorker("a", TestChild.OnShutdown.IGNORE)
+        .withType(ChildType.SUPERVISOR)));
+    expectLog("start a");
+    var a = child(sup, "a");
+    var replies = terminate(sup, "a");
+    expectLog("exit a:shutdown");
+    time.timePasses(Duration.ofSeconds(6));
+    replies.expectNoMessage(Duration.ofMillis(100));
+    a.tell(new TestChild.StopNormally());
+    replies.expectMessage(SupervisorReply.OK);
+    expectLog("stop a");
+    reports.expect("started a", "stopped a:shutdown");
+    stop(sup);
+  }
+
   @Test
   void infinityWaitsForTheChildHoweverLongItTakes() {
     var sup = start(oneForOne(trapping("a", TestChild.OnShutdown.IGNORE, Shutdown.infinity())));

@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * links and monitors.
  *
  * <p>How an exit is recognised: an exception escaping the behaviour (its reason, see {@link
- * ExitReason#of}); the behaviour returning {@code Behaviors.stopped()} ({@code normal}); a fatal
+ * ExitReason#of}); the behaviour returning {@code Behaviors.stopped()} ({@code normal}, or the
+ * reason of its parent's exit signal if it stops while handling that signal); a fatal
  * exit signal ({@code ProcessExit} thrown here); and a stop with none of these, which can only be
  * a stop from outside ({@code context.stop} by the parent, a brutal kill, or the actor system
  * ending), reported as {@code killed}.
@@ -113,20 +114,22 @@ public final class ProcessInterceptor<T> extends BehaviorInterceptor<Object, T> 
         for (int i = 1; i < deliveries.size(); i++) {
           ctx.asJava().getSelf().tell(deliveries.get(i));
         }
-        return deliverToBehavior(ctx, (T) deliveries.get(0), target);
+        return deliverToBehavior(
+            ctx, (T) deliveries.get(0), target, state.reasonIfStoppedHandling(signal));
       }
-      return deliverToBehavior(ctx, (T) message, target);
+      return deliverToBehavior(ctx, (T) message, target, ExitReason.normal());
     } finally {
       ProcessState.leave(previous);
     }
   }
 
+  /** Hands {@code message} to the behaviour; if it stops, the process exits {@code ifStopped}. */
   private Behavior<T> deliverToBehavior(
-      TypedActorContext<Object> ctx, T message, ReceiveTarget<T> target) {
+      TypedActorContext<Object> ctx, T message, ReceiveTarget<T> target, ExitReason ifStopped) {
     try {
       Behavior<T> next = target.apply(ctx, message);
       if (!Behavior.isAlive(next)) {
-        state.exited(ExitReason.normal());
+        state.exited(ifStopped);
       }
       return next;
     } catch (Throwable failure) {

@@ -248,7 +248,9 @@ public final class ProcessState {
     if (exitReason != null) {
       return;
     }
-    exitReason = reason instanceof ExitReason.Kill ? ExitReason.killed() : reason;
+    // A process that exits with reason kill is seen as kill (OTP): only a kill *signal* received
+    // becomes killed, and onExit makes that translation before calling here.
+    exitReason = reason;
     if (self == null) {
       return; // failed before it was bound: nobody can have linked yet
     }
@@ -260,6 +262,35 @@ public final class ProcessState {
     }
     links = Collections.emptySet();
     monitoredBy = Collections.emptySet();
+  }
+
+  /**
+   * Records {@code reason} as the exit reason of a process that is stopping now (from its
+   * behaviour's {@code PostStop}, say), and tells links and monitors; a no-op once an exit reason
+   * is recorded. Use it when the stop would otherwise be seen as {@code killed}.
+   */
+  public void stoppingWith(ExitReason reason) {
+    exited(reason);
+  }
+
+  /**
+   * The reason this process exits with if its behaviour stops while handling the delivery of
+   * {@code signal}: an exit signal from its parent (its Baton supervisor, or, without one, the
+   * Pekko parent) with a reason other than {@code normal} makes it exit with that reason, as OTP's
+   * gen_server exits with its parent's reason; anything else is a {@code normal} stop.
+   */
+  ExitReason reasonIfStoppedHandling(ProcessSignal signal) {
+    if (signal instanceof ProcessSignal.Exit exit && !exit.reason().isNormal() && isParent(exit.from())) {
+      return exit.reason();
+    }
+    return ExitReason.normal();
+  }
+
+  private boolean isParent(ActorRef<Object> from) {
+    if (parent != null) {
+      return parent.equals(from);
+    }
+    return Adapter.toClassic(context).parent().equals(Adapter.toClassic(from));
   }
 
   /** Exits with {@code reason} now: records it, tells links and monitors, and throws. */
