@@ -17,8 +17,13 @@ final class Reports {
   private ActorRef<?> supervisor;
 
   Reports(ActorTestKit kit) {
+    this(kit, kit.system());
+  }
+
+  /** Reads the reports of {@code observed}'s supervisors with a probe of {@code kit}. */
+  Reports(ActorTestKit kit, org.apache.pekko.actor.typed.ActorSystem<?> observed) {
     probe = kit.createTestProbe(SupervisorReport.class);
-    SupervisorReports.subscribe(kit.system(), probe.ref());
+    SupervisorReports.subscribe(observed, probe.ref());
   }
 
   /** Only reports of this supervisor count from now on. */
