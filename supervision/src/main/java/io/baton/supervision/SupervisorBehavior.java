@@ -967,8 +967,12 @@ final class SupervisorBehavior extends AbstractBehavior<Command> {
       LOG.warn("supervisor {}: child '{}' exited with {} while being stopped",
           publicRef.path(), error.childId(), error.reason());
     } else if (report instanceof SupervisorReport.SupervisorExited exited
-        && !exited.reason().isNormal()) {
+        && !exited.reason().isNormalOrShutdown()) {
       LOG.error("supervisor {} exited: {}", publicRef.path(), exited.reason());
+    } else if (report instanceof SupervisorReport.SupervisorExited exited
+        && !exited.reason().isNormal()) {
+      // A deliberate stop (its parent's, the system's) or giving up, already logged as an error.
+      LOG.info("supervisor {} exited: {}", publicRef.path(), exited.reason());
     } else if (LOG.isDebugEnabled()) {
       LOG.debug("{}", report);
     }
