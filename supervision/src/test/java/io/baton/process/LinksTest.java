@@ -224,6 +224,40 @@ class LinksTest {
     assertEquals(new ExitSignal(dead, ExitReason.noProc()), events.expectMessageClass(ExitSignal.class));
   }
 
+  /**
+   * Property (Erlang link/1 failing with noproc, which the caller can handle): tryLink to a dead
+   * process answers Failed(noproc), makes no link, and a non-trapping caller lives on.
+   */
+  @Test
+  void tryLinkToADeadProcessAnswersNoProcAndTheNonTrappingCallerLivesOn() {
+    var dead = process();
+    dead.tell(new TestProcess.Stop());
+    kit.createTestProbe().expectTerminated(dead);
+    var caller = process();
+    observe(caller);
+    caller.tell(new TestProcess.TryLink(dead));
+    assertEquals(new LinkResult.Failed(dead, ExitReason.noProc()),
+        events.expectMessageClass(LinkResult.class));
+    caller.tell(new TestProcess.Echo("caller lives"));
+    events.expectMessage("caller lives");
+    observed.expectNoMessage(Duration.ofMillis(200));
+  }
+
+  /**
+   * Property: tryLink to a live process answers Linked before anything else about that peer, and
+   * the link then works as any link: the peer's crash kills the non-trapping caller with its reason.
+   */
+  @Test
+  void tryLinkToALiveProcessAnswersLinkedAndThenTheLinkPropagatesExits() {
+    var peer = process();
+    var caller = process();
+    observe(caller);
+    caller.tell(new TestProcess.TryLink(peer));
+    assertEquals(new LinkResult.Linked(peer), events.expectMessageClass(LinkResult.class));
+    peer.tell(new TestProcess.Crash("peer crashed"));
+    assertEquals("peer crashed", ((ExitReason.Abnormal) exitReasonOf(caller)).message());
+  }
+
   @Test
   void aPlainPekkoActorThatStopsIsSeenAsNoProc() {
     var plain = kit.spawn(Behaviors.receiveMessage((String msg) -> Behaviors.stopped()));

@@ -18,6 +18,10 @@ final class TestProcess {
 
   record Unlink(ActorRef<?> other) implements Msg {}
 
+  record TryLink(ActorRef<?> other) implements Msg {}
+
+  record GotLinkResult(LinkResult result) implements Msg {}
+
   record Monitor(ActorRef<?> target, String name) implements Msg {}
 
   record Demonitor(String name) implements Msg {}
@@ -48,6 +52,14 @@ final class TestProcess {
           .onMessage(Link.class, m -> {
             Links.link(ctx, m.other());
             events.tell("linked");
+            return Behaviors.same();
+          })
+          .onMessage(TryLink.class, m -> {
+            Links.tryLink(ctx, m.other(), GotLinkResult::new);
+            return Behaviors.same();
+          })
+          .onMessage(GotLinkResult.class, m -> {
+            events.tell(m.result());
             return Behaviors.same();
           })
           .onMessage(Unlink.class, m -> {

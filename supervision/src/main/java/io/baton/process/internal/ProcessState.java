@@ -3,6 +3,7 @@ package io.baton.process.internal;
 import io.baton.process.Down;
 import io.baton.process.ExitReason;
 import io.baton.process.ExitSignal;
+import io.baton.process.LinkResult;
 import io.baton.process.MonitorRef;
 import io.baton.process.ProcessExit;
 import java.time.Duration;
@@ -74,6 +75,9 @@ public final class ProcessState {
   private Map<String, Monitoring> monitors = Collections.emptyMap();
   private Set<MonitoredBy> monitoredBy = Collections.emptySet();
   private Set<ActorRef<Object>> awaitingExitSignal = Collections.emptySet();
+  /** Links asked with {@link #tryLink} that the peer has not taken yet, with their adapters. */
+  private Map<ActorRef<Object>, Function<LinkResult, Object>> unconfirmedLinks =
+      Collections.emptyMap();
   private Set<ActorRef<Object>> watched = Collections.emptySet();
   private org.apache.pekko.actor.ActorRef sensor;
   private ExitReason exitReason;
@@ -192,13 +196,39 @@ public final class ProcessState {
     }
     if (mutableLinks().add(peer)) {
       watch(peer);
-      peer.tell(new ProcessSignal.Link(self));
+      peer.tell(new ProcessSignal.Link(self, false));
     }
+  }
+
+  /**
+   * Links to {@code other} and answers, once, through {@code adapter}: {@link LinkResult.Linked}
+   * when {@code other} took the link, or {@link LinkResult.Failed} (and no link, no exit signal)
+   * when it was gone before. Already linked, or linking to itself: {@code Linked} at once.
+   */
+  @SuppressWarnings("unchecked")
+  public <T> void tryLink(ActorRef<?> other, Function<LinkResult, T> adapter) {
+    ActorRef<Object> peer = other.unsafeUpcast();
+    Function<LinkResult, Object> answer = (Function<LinkResult, Object>) adapter;
+    if (exitReason != null) {
+      return;
+    }
+    if (peer.equals(self) || links.contains(peer)) {
+      self.tell(answer.apply(new LinkResult.Linked(peer)));
+      return;
+    }
+    mutableLinks().add(peer);
+    if (unconfirmedLinks.isEmpty()) {
+      unconfirmedLinks = new HashMap<>();
+    }
+    unconfirmedLinks.put(peer, answer);
+    watch(peer);
+    peer.tell(new ProcessSignal.Link(self, true));
   }
 
   /** Removes the link to {@code other} on both sides; no exit signal over it arrives after this. */
   public void unlink(ActorRef<?> other) {
     ActorRef<Object> peer = other.unsafeUpcast();
+    unconfirmedLinks.remove(peer);
     if (links.remove(peer)) {
       peer.tell(new ProcessSignal.Unlink(self));
       unwatchIfUnused(peer);
@@ -320,8 +350,18 @@ public final class ProcessState {
     } else if (signal instanceof ProcessSignal.Link link) {
       if (exitReason != null) {
         link.from().tell(new ProcessSignal.Exit(self, exitReason, true));
-      } else if (mutableLinks().add(link.from())) {
+        return List.of();
+      }
+      if (mutableLinks().add(link.from())) {
         watch(link.from());
+      }
+      if (link.confirm()) {
+        link.from().tell(new ProcessSignal.LinkAccepted(self));
+      }
+    } else if (signal instanceof ProcessSignal.LinkAccepted accepted) {
+      Function<LinkResult, Object> answer = unconfirmedLinks.remove(accepted.from());
+      if (answer != null) {
+        return List.of(answer.apply(new LinkResult.Linked(accepted.from())));
       }
     } else if (signal instanceof ProcessSignal.Unlink unlink) {
       if (links.remove(unlink.from())) {
@@ -339,6 +379,13 @@ public final class ProcessState {
   }
 
   private List<Object> onExit(ActorRef<Object> from, ExitReason reason, boolean viaLink) {
+    if (viaLink && unconfirmedLinks.containsKey(from)) {
+      // The peer took the link while exiting: the link was made, then the peer exited.
+      List<Object> deliveries = new ArrayList<>(2);
+      deliveries.add(unconfirmedLinks.remove(from).apply(new LinkResult.Linked(from)));
+      deliveries.addAll(onExit(from, reason, true));
+      return deliveries;
+    }
     if (viaLink) {
       if (!links.remove(from)) {
         return List.of(); // unlinked meanwhile: the signal no longer applies
@@ -404,7 +451,12 @@ public final class ProcessState {
             entry.getValue().adapter().apply(new Down(new MonitorRef(entry.getKey()), peer, reason)));
       }
     }
-    if (links.contains(peer)) {
+    Function<LinkResult, Object> unconfirmed = unconfirmedLinks.remove(peer);
+    if (unconfirmed != null) {
+      // Gone before it took the link: no link, no exit signal; the caller is told instead.
+      links.remove(peer);
+      deliveries.add(unconfirmed.apply(new LinkResult.Failed(peer, reason)));
+    } else if (links.contains(peer)) {
       deliveries.addAll(onExit(peer, reason, true));
     }
     return deliveries;
