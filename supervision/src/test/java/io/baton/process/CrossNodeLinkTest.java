@@ -2,8 +2,10 @@ package io.baton.process;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.Address;
@@ -186,6 +188,29 @@ class CrossNodeLinkTest {
     TestProbe<Done> pongs = kit.createTestProbe(Done.class);
     monitor.tell(new Agent.Ping(pongs.ref()));
     pongs.expectMessage(LOCAL, Done.getInstance()); // a monitor never kills its owner
+  }
+
+  /**
+   * Property: a node loss reported through {@link NodeLoss#processGone} (as the runtime's process
+   * death detector reports a killed JVM) fires links and monitors on that node's processes at
+   * once, as NodeDown, without waiting for the cluster to remove the member. The remote JVM is not
+   * even killed here: nothing but the report can have fired them.
+   */
+  @Test
+  void aReportedNodeProcessLossFiresLinksAndMonitorsAtOnceAsNodeDown() {
+    TestProbe<Object> received = kit.createTestProbe();
+    ActorRef<Agent.Command> trapper =
+        kit.spawn(Links.trappingExits(Agent.create(received.ref()), Agent.Received::new), "trapper");
+    linkTo(trapper, remoteProcess);
+    TestProbe<MonitorRef> monitorRefs = kit.createTestProbe(MonitorRef.class);
+    trapper.tell(new Agent.MonitorTarget(remoteProcess, monitorRefs.ref()));
+    MonitorRef monitorRef = monitorRefs.receiveMessage(LOCAL);
+
+    NodeLoss.processGone(kit.system(), remoteAddress, "reported by the test");
+
+    List<Object> seen = List.of(received.receiveMessage(LOCAL), received.receiveMessage(LOCAL));
+    assertTrue(seen.contains(new ExitSignal(remoteProcess, nodeDown())), seen.toString());
+    assertTrue(seen.contains(new Down(monitorRef, remoteProcess, nodeDown())), seen.toString());
   }
 
   // ------------------------------------------------------------------ helpers

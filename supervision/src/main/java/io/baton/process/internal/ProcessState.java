@@ -80,6 +80,8 @@ public final class ProcessState {
       Collections.emptyMap();
   private Set<ActorRef<Object>> watched = Collections.emptySet();
   private org.apache.pekko.actor.ActorRef sensor;
+  /** Whether the sensor listens for {@code NodeLoss} reports (once a remote peer is watched). */
+  private boolean listeningForNodeLoss;
   private ExitReason exitReason;
   private boolean startDeferred;
   private long monitorCounter;
@@ -489,6 +491,10 @@ public final class ProcessState {
     }
     if (watched.add(peer)) {
       sensor().tell(new PeerDeathSensor.Watch(Adapter.toClassic(peer)), null);
+      if (!listeningForNodeLoss && !peer.path().address().hasLocalScope()) {
+        listeningForNodeLoss = true;
+        PeerDeathSensor.listenForNodeLoss(sensor, Adapter.toClassic(context.getSystem()));
+      }
     }
   }
 
