@@ -79,7 +79,9 @@ public final class ProcessInterceptor<T> extends BehaviorInterceptor<Object, T> 
       return target.start(ctx);
     }
     state.bind(ctx.asJava());
-    ProcessState previous = state.enter();
+    ProcessState[] current = ProcessState.currentSlot();
+    ProcessState previous = current[0];
+    current[0] = state;
     try {
       Behavior<T> started = target.start(ctx);
       if (Behavior.isAlive(started)) {
@@ -93,7 +95,7 @@ public final class ProcessInterceptor<T> extends BehaviorInterceptor<Object, T> 
       state.startFailed();
       throw failure;
     } finally {
-      ProcessState.leave(previous);
+      current[0] = previous;
     }
   }
 
@@ -104,7 +106,9 @@ public final class ProcessInterceptor<T> extends BehaviorInterceptor<Object, T> 
     if (passthrough) {
       return target.apply(ctx, (T) message);
     }
-    ProcessState previous = state.enter();
+    ProcessState[] current = ProcessState.currentSlot();
+    ProcessState previous = current[0];
+    current[0] = state;
     try {
       if (message instanceof ProcessSignal signal) {
         List<Object> deliveries = state.onSignal(signal);
@@ -119,7 +123,7 @@ public final class ProcessInterceptor<T> extends BehaviorInterceptor<Object, T> 
       }
       return deliverToBehavior(ctx, (T) message, target, ExitReason.normal());
     } finally {
-      ProcessState.leave(previous);
+      current[0] = previous;
     }
   }
 
@@ -144,7 +148,9 @@ public final class ProcessInterceptor<T> extends BehaviorInterceptor<Object, T> 
     if (passthrough) {
       return target.apply(ctx, signal);
     }
-    ProcessState previous = state.enter();
+    ProcessState[] current = ProcessState.currentSlot();
+    ProcessState previous = current[0];
+    current[0] = state;
     try {
       Behavior<T> next = target.apply(ctx, signal);
       if (signal == PostStop.instance()) {
@@ -157,7 +163,7 @@ public final class ProcessInterceptor<T> extends BehaviorInterceptor<Object, T> 
       exitOnFailure(ctx, failure);
       throw failure;
     } finally {
-      ProcessState.leave(previous);
+      current[0] = previous;
     }
   }
 
