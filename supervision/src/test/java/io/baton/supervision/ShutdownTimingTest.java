@@ -82,34 +82,34 @@ class ShutdownTimingTest extends SupervisorFixture {
    */
   @Test
   void aWorkerSpecRetypedAsSupervisorIsWaitedForWithoutTimeLimit() {
-    var sup = start(oneForOne(trappingWorker("a", TestChild.OnShutdown.IGNORE)
-        .withType(ChildType.SUPERVISOR)));
+    expectWaitedForUntilItStops(trappingWorker("a", TestChild.OnShutdown.IGNORE)
+        .withType(ChildType.SUPERVISOR), Duration.ofSeconds(6), new TestChild.StopNormally());
+  }
+
+  /**
+   * Starts {@code spec} (a trapping child that ignores the shutdown signal) and terminates it:
+   * after {@code passing} it is still waited for, and once told {@code stopIt} it is reported
+   * stopped with shutdown.
+   */
+  private void expectWaitedForUntilItStops(ChildSpec spec, Duration passing,
+      TestChild.Msg stopIt) {
+    var sup = start(oneForOne(spec));
     expectLog("start a");
     var a = child(sup, "a");
     var replies = terminate(sup, "a");
     expectLog("exit a:shutdown");
-    time.timePasses(Duration.ofSeconds(6));
+    time.timePasses(passing);
     replies.expectNoMessage(Duration.ofMillis(100));
-    a.tell(new TestChild.StopNormally());
+    a.tell(stopIt);
     replies.expectMessage(SupervisorReply.OK);
-    expectLog("stop a");
     reports.expect("started a", "stopped a:shutdown");
     stop(sup);
   }
 
   @Test
   void infinityWaitsForTheChildHoweverLongItTakes() {
-    var sup = start(oneForOne(trapping("a", TestChild.OnShutdown.IGNORE, Shutdown.infinity())));
-    expectLog("start a");
-    var a = child(sup, "a");
-    var replies = terminate(sup, "a");
-    expectLog("exit a:shutdown");
-    time.timePasses(Duration.ofHours(1));
-    replies.expectNoMessage(Duration.ofMillis(100));
-    a.tell(new TestChild.ExitWith(io.baton.process.ExitReason.shutdown()));
-    replies.expectMessage(SupervisorReply.OK);
-    reports.expect("started a", "stopped a:shutdown");
-    stop(sup);
+    expectWaitedForUntilItStops(trapping("a", TestChild.OnShutdown.IGNORE, Shutdown.infinity()),
+        Duration.ofHours(1), new TestChild.ExitWith(io.baton.process.ExitReason.shutdown()));
   }
 
   @Test
