@@ -172,6 +172,11 @@ public final class StatusCommand implements Callable<Integer> {
           text.append("  rebalance  ").append(renderRebalance(rebalance)).append('\n');
         }
       }
+      if (status.progress().stalls() != null) {
+        for (NodeStatus.Stall stall : status.progress().stalls()) {
+          text.append("  STALL      ").append(renderStall(stall)).append('\n');
+        }
+      }
     }
     if (status.upgrade() != null) {
       renderUpgrade(text, status.upgrade());
@@ -246,7 +251,17 @@ public final class StatusCommand implements Callable<Integer> {
     }
   }
 
-  /** One line on a drain: how many shards are left of how many, or that it is complete. */
+  /** One line on requests waiting for their entities: how many, how long, which shards. */
+  public static String renderStall(NodeStatus.Stall stall) {
+    return String.format(Locale.ROOT,
+        "%s: %d request(s) waiting over 1 s (oldest %.1f s) for %d shard(s)%s", stall.type(),
+        stall.requests(), stall.oldestMillis() / 1000.0, stall.shards().size(),
+        stall.homeless().isEmpty() ? "" : ", " + stall.homeless().size() + " without a home: "
+            + String.join(",", stall.homeless().subList(0, Math.min(10, stall.homeless().size())))
+            + (stall.homeless().size() > 10 ? ",..." : ""));
+  }
+
+  /** One line on a rebalance: shards moving now, rounds so far, the last round, the balance. */
   public static String renderRebalance(io.baton.ring.RebalanceActivity rebalance) {
     StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
         "%s: %d shard(s) moving now; %d moved in %d round(s)", rebalance.type(),
@@ -255,6 +270,9 @@ public final class StatusCommand implements Callable<Integer> {
     if (last != null) {
       line.append(String.format(Locale.ROOT, "; last: %d by %s from %s to %s at %s", last.shards(),
           last.kind(), last.from(), last.to(), java.time.Instant.ofEpochMilli(last.atEpochMillis())));
+    }
+    if (rebalance.balanced() != null) {
+      line.append(rebalance.balanced() ? "; balanced" : "; NOT BALANCED yet");
     }
     return line.toString();
   }
@@ -288,7 +306,9 @@ public final class StatusCommand implements Callable<Integer> {
         : String.format(Locale.ROOT, "%dm %ds", minutes, rest);
   }
 
-  /** Reads 5s, 500ms, 2m or an ISO-8601 duration (PT5S); shared by every Baton command. */
+  /**
+   * Reads 5s, 1.5s, 500ms, 2m or an ISO-8601 duration (PT5S); shared by every Baton command.
+   */
   public static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
     @Override
     public Duration convert(String value) {
@@ -301,7 +321,9 @@ public final class StatusCommand implements Callable<Integer> {
           return Duration.ofMillis(Long.parseLong(text.substring(0, text.length() - 2)));
         }
         if (text.endsWith("s")) {
-          return Duration.ofSeconds(Long.parseLong(text.substring(0, text.length() - 1)));
+          // Whole or decimal seconds: 10s, 1.5s.
+          return Duration.ofMillis(new java.math.BigDecimal(text.substring(0, text.length() - 1))
+              .movePointRight(3).longValueExact());
         }
         if (text.endsWith("m")) {
           return Duration.ofMinutes(Long.parseLong(text.substring(0, text.length() - 1)));
@@ -310,7 +332,7 @@ public final class StatusCommand implements Callable<Integer> {
         // falls through to the error below, which says what is allowed
       }
       throw new CommandLine.TypeConversionException(
-          "'" + value + "' is not a duration: write e.g. 5s, 500ms or 2m");
+          "'" + value + "' is not a duration: write e.g. 5s, 1.5s, 500ms or 2m");
     }
   }
 

@@ -45,9 +45,9 @@ class ScaleOutProcessTest {
     return ids;
   }
 
-  /** The shard of an entity under Pekko's default extractor (1000 shards). */
+  /** The shard of an entity under the default extractor (baton.ring.sharding.number-of-shards = 100). */
   private static String shardOf(String entityId) {
-    return ShardedCounter.KEY.name() + "/" + Math.abs(entityId.hashCode() % 1000);
+    return ShardedCounter.KEY.name() + "/" + Math.abs(entityId.hashCode() % 100);
   }
 
   private static List<Matcher> matches(List<String> lines, Pattern pattern) {

@@ -150,4 +150,47 @@ class NodeConfigTest {
         pause.getMessage().contains("baton.node.failure-detector.acceptable-heartbeat-pause"),
         pause.getMessage());
   }
+
+  /**
+   * A Pekko key the user sets wins over Baton's derived default (TLS is turned on the normal
+   * way), the derived value stays a fallback above reference.conf, and a -D property is on top.
+   */
+  @Test
+  void aPekkoKeyTheUserSetsWinsOverTheDerivedDefaultAndSystemPropertiesStayOnTop() {
+    NodeConfig node = NodeConfig.fromArguments(List.of("--port=25530"), REFERENCE);
+    Config user = ConfigFactory.parseString("""
+        pekko.remote.artery.transport = tls-tcp
+        pekko.cluster.sharding.rebalance-interval = 7s
+        """, com.typesafe.config.ConfigParseOptions.defaults()
+        .setOriginDescription("application.conf"));
+    Config pekko = node.toPekkoConfig(user.withFallback(REFERENCE));
+    assertEquals("tls-tcp", pekko.getString("pekko.remote.artery.transport"));
+    assertEquals(Duration.ofSeconds(7),
+        pekko.getDuration("pekko.cluster.sharding.rebalance-interval"));
+    assertEquals(Duration.ofSeconds(2),
+        pekko.getDuration("pekko.cluster.sharding.handoff-timeout"), "derived where not set");
+    System.setProperty("pekko.remote.artery.transport", "tcp");
+    try {
+      ConfigFactory.invalidateCaches();
+      assertEquals("tcp", node.toPekkoConfig(user.withFallback(REFERENCE))
+          .getString("pekko.remote.artery.transport"));
+    } finally {
+      System.clearProperty("pekko.remote.artery.transport");
+      ConfigFactory.invalidateCaches();
+    }
+  }
+
+  /** A Pekko key that must equal a baton.node key fails the start, naming both, if it differs. */
+  @Test
+  void aCanonicalPortThatConflictsWithTheNodePortFailsNamingBothKeys() {
+    NodeConfig node = NodeConfig.fromArguments(List.of("--port=25530"), REFERENCE);
+    Config user = ConfigFactory.parseString("pekko.remote.artery.canonical.port = 25999");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> node.toPekkoConfig(user.withFallback(REFERENCE)));
+    assertTrue(e.getMessage().contains("pekko.remote.artery.canonical.port"), e.getMessage());
+    assertTrue(e.getMessage().contains("baton.node.port"), e.getMessage());
+    Config same = ConfigFactory.parseString("pekko.remote.artery.canonical.port = 25530");
+    assertEquals(25530, node.toPekkoConfig(same.withFallback(REFERENCE))
+        .getInt("pekko.remote.artery.canonical.port"));
+  }
 }

@@ -10,6 +10,7 @@ import io.baton.samples.bank.cluster.BankClusterDemo;
 import io.baton.samples.bank.cluster.BankNode;
 import io.baton.samples.bank.cluster.ClusterDemoFailed;
 import io.baton.samples.bank.cluster.LoadPlan;
+import io.baton.samples.bank.load.OpenLoadCommand;
 import io.baton.samples.supervision.DemoStepFailed;
 import io.baton.samples.supervision.SupervisionDemo;
 import java.io.PrintStream;
@@ -43,6 +44,9 @@ public final class Main {
   /** N node JVMs under a load of transfers for a while, optionally killing one: {@link LoadPlan}. */
   static final String BANK_LOAD = "bank-load";
 
+  /** The bank's open-loop workload against running nodes: {@link OpenLoadCommand}. */
+  static final String OPEN_LOAD = "open-load";
+
   /** One node of the bank cluster, as {@link #BANK_CLUSTER} starts it; takes node flags. */
   public static final String BANK_NODE = "bank-node";
 
@@ -57,7 +61,8 @@ public final class Main {
       "undrain", UndrainCommand::new,
       "upgrade", RollingUpgradeCommand::new,
       "upgrade-hold", UpgradeHoldCommand::new,
-      "upgrade-release", UpgradeReleaseCommand::new);
+      "upgrade-release", UpgradeReleaseCommand::new,
+      OPEN_LOAD, OpenLoadCommand::new);
 
   /** Not an exit status: the sample started a node that runs on until it is killed. */
   static final int EXIT_RUNNING = -1;
@@ -164,6 +169,11 @@ public final class Main {
         + " every node to bank release 2 under the load");
     to.println("  " + BANK_NODE + " <flags>  one node of that cluster (--cluster-name, --name,"
         + " --host, --port, --seed, --data-dir, --http-port)");
+    to.println("  " + OPEN_LOAD + " --targets=http://host:port,... [--duration=60s]"
+        + " [--transfer-rate=70] [--account-rate=30] [--accounts=48] [--history=FILE]"
+        + " [--attempt-timeout=1.5s] [--give-up=10s]");
+    to.println("             open-loop bank load over running nodes' HTTP entry points: fixed"
+        + " arrival rates, latency from intended start, history, saga and money checks");
     to.println("operator commands (for a node started with -Dbaton.ops.enabled=on):");
     to.println("  status [--node host:port] [--json]       the node's view of the cluster");
     to.println("  drain <node> [--via host:port] [--wait]  move every shard off a node");

@@ -347,6 +347,22 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   /**
+   * Like {@link #restart(String)}, but seeded as an operator's static configuration would seed it:
+   * with every node's address in node order, {@code node1} first, whether or not the others run.
+   */
+  public void restartWithAllSeeds(String node) {
+    Node n = node(node);
+    if (n.incarnation().process.isAlive()) {
+      kill9(node);
+    }
+    List<String> seeds = new ArrayList<>();
+    for (String name : nodes()) {
+      seeds.add(address(name));
+    }
+    launch(n, seeds, List.of());
+  }
+
+  /**
    * Stops the node as an operator would: SIGTERM by PID (the JVM runs its shutdown hooks, so the
    * node leaves the cluster), then SIGKILL if it has not exited within {@code timeout}; returns
    * once the process is gone.

@@ -887,7 +887,7 @@ public final class BankClusterDemo {
   }
 
   /** {@code count} distinct ports that were free a moment ago. */
-  private static List<Integer> freePorts(int count) throws IOException {
+  static List<Integer> freePorts(int count) throws IOException {
     List<ServerSocket> sockets = new ArrayList<>();
     try {
       for (int i = 0; i < count; i++) {

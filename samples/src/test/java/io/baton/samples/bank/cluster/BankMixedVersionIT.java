@@ -11,15 +11,12 @@ import io.baton.client.ClientTime;
 import io.baton.client.HttpTransport;
 import io.baton.client.Reply;
 import io.baton.client.RetryPolicy;
-import io.baton.samples.Main;
 import io.baton.samples.bank.AccountOperation;
 import io.baton.samples.bank.AccountOutcome;
 import io.baton.samples.bank.TransferOperation;
 import io.baton.samples.bank.TransferStatus;
 import io.baton.samples.bank.TransferStatus.Phase;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,8 +64,6 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(600)
 class BankMixedVersionIT {
 
-  private static final String HOST = "127.0.0.1";
-  private static final String CLUSTER = "bank";
   private static final int ACCOUNTS = 12;
   private static final long OPENING_BALANCE = 1000;
   private static final Duration NODE_START = Duration.ofSeconds(120);
@@ -81,7 +76,7 @@ class BankMixedVersionIT {
 
   @TempDir Path root;
 
-  private final List<Process> started = new CopyOnWriteArrayList<>();
+  private BankNodeJvms jvms;
   private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
       runnable -> {
         Thread thread = new Thread(runnable, "mixed-version-scheduler");
@@ -90,8 +85,6 @@ class BankMixedVersionIT {
       });
   private final ClientTime time = ClientTime.of(scheduler);
 
-  private List<Integer> ports;
-  private List<Integer> httpPorts;
   private final NodeProcess[] nodes = new NodeProcess[3];
   private final List<String> accounts = new ArrayList<>();
   private final List<String> transfers = new CopyOnWriteArrayList<>();
@@ -102,11 +95,8 @@ class BankMixedVersionIT {
 
   @AfterEach
   void stopEveryNode() throws InterruptedException {
-    for (Process process : started) {
-      process.toHandle().destroyForcibly();
-    }
-    for (Process process : started) {
-      process.waitFor(10, TimeUnit.SECONDS);
+    if (jvms != null) {
+      jvms.killAll();
     }
     scheduler.shutdownNow();
   }
@@ -116,8 +106,7 @@ class BankMixedVersionIT {
       throws Exception {
     Path v1 = jar("baton.samples.jar");
     Path v2 = jar("baton.samples.v2.jar");
-    ports = freePorts(3);
-    httpPorts = freePorts(3);
+    jvms = BankNodeJvms.create(root, 3);
 
     // 1. Two release-1 nodes and one release-2 node.
     nodes[0] = launch(0, v1, List.of(address(0)));
@@ -385,8 +374,7 @@ class BankMixedVersionIT {
   }
 
   private List<URI> uris(List<Integer> routes) {
-    return routes.stream().map(i -> URI.create("http://" + HOST + ":" + httpPorts.get(i)))
-        .toList();
+    return routes.stream().map(jvms::http).toList();
   }
 
   private static <R> R resultOf(ClientResult<R> result) {
@@ -405,18 +393,7 @@ class BankMixedVersionIT {
 
   /** Starts node {@code index} from {@code jar}: the one thing that differs between releases. */
   private NodeProcess launch(int index, Path jar, List<String> seeds) throws IOException {
-    String name = "node" + (index + 1);
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-        "-jar", jar.toString(), Main.BANK_NODE,
-        "--cluster-name=" + CLUSTER, "--name=" + name, "--host=" + HOST,
-        "--port=" + ports.get(index), "--seed=" + String.join(",", seeds),
-        "--data-dir=" + root.resolve(name),
-        BankNode.HTTP_PORT_FLAG + httpPorts.get(index), BankNode.EXIT_WITH_PARENT_FLAG));
-    NodeProcess node = NodeProcess.start(name, command, root.resolve(name + ".log"));
-    started.add(node.process);
-    return node;
+    return jvms.launch(index, jar, seeds);
   }
 
   /** Stops node {@code index} as an operator would (SIGTERM: it leaves the cluster). */
@@ -430,45 +407,14 @@ class BankMixedVersionIT {
   }
 
   private String address(int index) {
-    return "pekko://" + CLUSTER + "@" + HOST + ":" + ports.get(index);
+    return jvms.address(index);
   }
 
   private String logs() {
-    StringBuilder text = new StringBuilder();
-    for (int i = 0; i < 3; i++) {
-      Path log = root.resolve("node" + (i + 1) + ".log");
-      try {
-        List<String> lines = Files.readAllLines(log);
-        text.append("=== ").append(log.getFileName()).append(" (last 40 lines)\n");
-        lines.subList(Math.max(0, lines.size() - 40), lines.size())
-            .forEach(line -> text.append(line).append('\n'));
-      } catch (IOException e) {
-        text.append("=== ").append(log).append(": ").append(e).append('\n');
-      }
-    }
-    return text.toString();
+    return jvms.logs();
   }
 
   private static Path jar(String property) {
-    String path = System.getProperty(property);
-    if (path == null || !Files.isRegularFile(Path.of(path))) {
-      fail("system property " + property + " must name a built fat jar (set by failsafe in"
-          + " samples/pom.xml), was " + path);
-    }
-    return Path.of(path);
-  }
-
-  private static List<Integer> freePorts(int count) throws IOException {
-    List<ServerSocket> sockets = new ArrayList<>();
-    try {
-      for (int i = 0; i < count; i++) {
-        sockets.add(new ServerSocket(0, 1, InetAddress.getByName(HOST)));
-      }
-      return sockets.stream().map(ServerSocket::getLocalPort).toList();
-    } finally {
-      for (ServerSocket socket : sockets) {
-        socket.close();
-      }
-    }
+    return BankNodeJvms.jar(property);
   }
 }
