@@ -7,7 +7,10 @@ import io.baton.process.ProcessExit;
 import io.baton.process.internal.ProcessInterceptor;
 import io.baton.process.internal.ProcessState;
 import io.baton.supervision.Supervisor.Command;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigUtil;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.pekko.actor.ActorPath;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
@@ -62,6 +65,12 @@ final class RootSupervisor {
 
   static Behavior<Command> create(
       ActorContext<Command> context, ProcessState process, SupervisorSpec spec) {
+    try {
+      checkShutdownPhase(context.getSystem().settings().config(), context.getSelf().path());
+    } catch (IllegalArgumentException invalid) {
+      LOG.error(invalid.getMessage());
+      throw invalid;
+    }
     process.trapExits(ExitSignalReceived::new);
     ActorRef<Command> self = context.getSelf();
     ActorRef<Command> tree = context.getSystem().systemActorOf(
@@ -101,5 +110,21 @@ final class RootSupervisor {
           return Behaviors.same();
         })
         .build();
+  }
+
+  /**
+   * Fails when {@code baton.supervision.shutdown-phase} names no phase of the actor system's
+   * coordinated shutdown: the tree of {@code root} could not stop in order on termination, so it
+   * does not start (the failure is logged at ERROR).
+   */
+  static void checkShutdownPhase(Config config, ActorPath root) {
+    String phase = config.getString(SupervisorBehavior.SHUTDOWN_PHASE_KEY);
+    if (!config.hasPath("pekko.coordinated-shutdown.phases." + ConfigUtil.quoteString(phase))) {
+      throw new IllegalArgumentException(
+          SupervisorBehavior.SHUTDOWN_PHASE_KEY + " = '" + phase + "' is not a phase of this actor"
+              + " system's coordinated shutdown (pekko.coordinated-shutdown.phases); use one of"
+              + " them, such as service-stop (the default). The supervisor " + root
+              + " does not start");
+    }
   }
 }

@@ -244,17 +244,12 @@ final class SupervisorBehavior extends AbstractBehavior<Command> {
     var system = getContext().getSystem();
     String phase = system.settings().config().getString(SHUTDOWN_PHASE_KEY);
     ActorRef<Command> me = realSelf();
-    try {
-      shutdownTask = CoordinatedShutdown.get(system).addCancellableTask(
-          phase, "baton-stop-tree " + publicRef.path(), () -> {
-            me.tell(new SystemShutdown());
-            return stopped;
-          });
-    } catch (IllegalArgumentException unknownPhase) {
-      throw new IllegalArgumentException(SHUTDOWN_PHASE_KEY + " = '" + phase + "' is not a"
-          + " coordinated-shutdown phase of this actor system: use one of Pekko's phases"
-          + " (pekko.coordinated-shutdown.phases), such as service-stop", unknownPhase);
-    }
+    // The phase was checked by the RootSupervisor before the tree was spawned.
+    shutdownTask = CoordinatedShutdown.get(system).addCancellableTask(
+        phase, "baton-stop-tree " + publicRef.path(), () -> {
+          me.tell(new SystemShutdown());
+          return stopped;
+        });
   }
 
   private ActorRef<Command> realSelf() {

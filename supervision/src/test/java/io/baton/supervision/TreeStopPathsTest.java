@@ -129,4 +129,28 @@ class TreeStopPathsTest extends SupervisorFixture {
     expectLog("exit c:shutdown", "stop c", "exit b:shutdown", "stop b", "exit a:shutdown", "stop a");
     system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
+
+  /**
+   * Property: a shutdown phase that the actor system does not have fails the root's start (no
+   * child starts), and the error names the key, the value and what to use instead.
+   */
+  @Test
+  void anUnknownShutdownPhaseFailsTheRootsStartNamingTheKeyAndTheValue() {
+    var config = com.typesafe.config.ConfigFactory.parseString(
+        "baton.supervision.shutdown-phase = no-such-phase");
+    ActorTestKit other = ActorTestKit.create("TreeStopPathsTestBadPhase", config);
+    try {
+      ActorRef<Supervisor.Command> tree = other.spawn(Supervisor.create(threeTrappingWorkers()));
+      other.createTestProbe().expectTerminated(tree, Duration.ofSeconds(10));
+      log.expectNoMessage(Duration.ofMillis(200));
+      var error = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+          () -> RootSupervisor.checkShutdownPhase(
+              config.withFallback(com.typesafe.config.ConfigFactory.load()), tree.path()));
+      assertEquals(true, error.getMessage().startsWith(
+          "baton.supervision.shutdown-phase = 'no-such-phase' is not a phase"), error.getMessage());
+      assertEquals(true, error.getMessage().contains("service-stop"), error.getMessage());
+    } finally {
+      other.shutdownTestKit();
+    }
+  }
 }
