@@ -112,4 +112,43 @@ class ExitReasonAgreementTest extends SupervisorFixture {
     expectSeen(a, ExitReason.kill());
     stop(sup);
   }
+
+  /**
+   * Property: a child supervisor that gives up exits shutdown, and its monitors see shutdown (it
+   * is a process twice over, as a supervisor and as a child: the inner layer must not hide the
+   * reason from the outer one, which once made its monitors see normal).
+   */
+  @Test
+  void aChildSupervisorThatGivesUpIsSeenByItsMonitorsExitingShutdown() {
+    var inner = SupervisorSpec.oneForOne().withIntensity(0, Duration.ofSeconds(5))
+        .withChildren(java.util.List.of(worker("x")));
+    var sup = start(oneForOne(ChildSpec.supervisor("inner", inner)));
+    expectLog("start x");
+    ActorRef<Supervisor.Command> innerRef = which(sup).get(0).childAs(Supervisor.Command.class);
+    seen = kit().createTestProbe();
+    witness = kit().spawn(witness(seen.ref()));
+    witness.tell(new Watch(innerRef));
+    seen.expectMessage("watching");
+    which(innerRef).get(0).childAs(TestChild.Msg.class).tell(new TestChild.Crash("boom"));
+    Down down = seen.expectMessageClass(Down.class, Duration.ofSeconds(10));
+    assertEquals(new Down(down.monitor(), innerRef, ExitReason.shutdown()), down);
+    stop(sup);
+  }
+
+  /**
+   * Property: a child whose behaviour is already a process (wrapped with Links.linkable) crashes
+   * with its crash reason for its supervisor, its links and its monitors alike.
+   */
+  @Test
+  void aChildThatIsAlreadyAProcessCrashesWithItsReasonForReportsLinksAndMonitors() {
+    var sup = start(oneForOne(ChildSpec.worker("a",
+        () -> Links.linkable(TestChild.create("a", log.ref()))).withRestart(RestartType.TEMPORARY)));
+    expectLog("start a");
+    var a = linkedAndWatched(sup, "a");
+    a.tell(new TestChild.Crash("boom"));
+    expectLog("stop a");
+    reports.expect("started a", "exited a:boom");
+    expectSeen(a, new ExitReason.Abnormal(IllegalStateException.class.getName(), "boom", null));
+    stop(sup);
+  }
 }

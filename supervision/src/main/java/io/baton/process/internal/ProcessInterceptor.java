@@ -36,8 +36,12 @@ public final class ProcessInterceptor<T> extends BehaviorInterceptor<Object, T> 
   private static final Logger LOG = LoggerFactory.getLogger(ProcessInterceptor.class);
 
   private final ProcessState state;
-  /** True when an outer layer already makes this actor a process: this layer then does nothing. */
-  private boolean passthrough;
+  /**
+   * The process layer that already makes this actor a process, when this one is redundant (a
+   * Baton process started as a supervised child, say): this layer then only tells it the reason of
+   * a failure, which the stop supervision wrapped around this layer would otherwise hide from it.
+   */
+  private ProcessState outer;
 
   private ProcessInterceptor(ProcessState state) {
     super(Object.class);
@@ -72,11 +76,16 @@ public final class ProcessInterceptor<T> extends BehaviorInterceptor<Object, T> 
 
   @Override
   public Behavior<T> aroundStart(TypedActorContext<Object> ctx, PreStartTarget<T> target) {
-    ProcessState outer = ProcessState.enclosing(ctx.asJava());
-    if (outer != null) {
-      passthrough = true;
+    ProcessState enclosing = ProcessState.enclosing(ctx.asJava());
+    if (enclosing != null) {
+      outer = enclosing;
       outer.adopt(state);
-      return target.start(ctx);
+      try {
+        return target.start(ctx);
+      } catch (Throwable failure) {
+        outer.exited(ExitReason.of(failure));
+        throw failure;
+      }
     }
     state.bind(ctx.asJava());
     ProcessState[] current = ProcessState.currentSlot();
@@ -86,6 +95,8 @@ public final class ProcessInterceptor<T> extends BehaviorInterceptor<Object, T> 
       Behavior<T> started = target.start(ctx);
       if (Behavior.isAlive(started)) {
         state.startCompleted();
+      } else if (state.exitReason() != null && !state.exitReason().isNormal()) {
+        state.startFailed(); // an inner, redundant layer saw the start fail
       } else {
         state.exited(ExitReason.normal());
       }
@@ -103,8 +114,13 @@ public final class ProcessInterceptor<T> extends BehaviorInterceptor<Object, T> 
   @SuppressWarnings("unchecked")
   public Behavior<T> aroundReceive(
       TypedActorContext<Object> ctx, Object message, ReceiveTarget<T> target) {
-    if (passthrough) {
-      return target.apply(ctx, (T) message);
+    if (outer != null) {
+      try {
+        return target.apply(ctx, (T) message);
+      } catch (Throwable failure) {
+        outer.exited(ExitReason.of(failure));
+        throw failure;
+      }
     }
     ProcessState[] current = ProcessState.currentSlot();
     ProcessState previous = current[0];
@@ -145,8 +161,13 @@ public final class ProcessInterceptor<T> extends BehaviorInterceptor<Object, T> 
   @Override
   public Behavior<T> aroundSignal(
       TypedActorContext<Object> ctx, Signal signal, SignalTarget<T> target) {
-    if (passthrough) {
-      return target.apply(ctx, signal);
+    if (outer != null) {
+      try {
+        return target.apply(ctx, signal);
+      } catch (Throwable failure) {
+        outer.exited(ExitReason.of(failure));
+        throw failure;
+      }
     }
     ProcessState[] current = ProcessState.currentSlot();
     ProcessState previous = current[0];
