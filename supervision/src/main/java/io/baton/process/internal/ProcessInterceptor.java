@@ -4,6 +4,7 @@ import io.baton.process.ExitReason;
 import io.baton.process.ExitSignal;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.BehaviorInterceptor;
@@ -80,12 +81,7 @@ public final class ProcessInterceptor<T> extends BehaviorInterceptor<Object, T> 
     if (enclosing != null) {
       outer = enclosing;
       outer.adopt(state);
-      try {
-        return target.start(ctx);
-      } catch (Throwable failure) {
-        outer.exited(ExitReason.of(failure));
-        throw failure;
-      }
+      return tellingOuterOfFailure(() -> target.start(ctx));
     }
     state.bind(ctx.asJava());
     ProcessState[] current = ProcessState.currentSlot();
@@ -115,12 +111,7 @@ public final class ProcessInterceptor<T> extends BehaviorInterceptor<Object, T> 
   public Behavior<T> aroundReceive(
       TypedActorContext<Object> ctx, Object message, ReceiveTarget<T> target) {
     if (outer != null) {
-      try {
-        return target.apply(ctx, (T) message);
-      } catch (Throwable failure) {
-        outer.exited(ExitReason.of(failure));
-        throw failure;
-      }
+      return tellingOuterOfFailure(() -> target.apply(ctx, (T) message));
     }
     ProcessState[] current = ProcessState.currentSlot();
     ProcessState previous = current[0];
@@ -162,12 +153,7 @@ public final class ProcessInterceptor<T> extends BehaviorInterceptor<Object, T> 
   public Behavior<T> aroundSignal(
       TypedActorContext<Object> ctx, Signal signal, SignalTarget<T> target) {
     if (outer != null) {
-      try {
-        return target.apply(ctx, signal);
-      } catch (Throwable failure) {
-        outer.exited(ExitReason.of(failure));
-        throw failure;
-      }
+      return tellingOuterOfFailure(() -> target.apply(ctx, signal));
     }
     ProcessState[] current = ProcessState.currentSlot();
     ProcessState previous = current[0];
@@ -185,6 +171,16 @@ public final class ProcessInterceptor<T> extends BehaviorInterceptor<Object, T> 
       throw failure;
     } finally {
       current[0] = previous;
+    }
+  }
+
+  /** For a redundant layer: runs {@code step}; a failure's reason is recorded on the outer layer. */
+  private Behavior<T> tellingOuterOfFailure(Supplier<Behavior<T>> step) {
+    try {
+      return step.get();
+    } catch (Throwable failure) { // also a checked exception a Java handler threw
+      outer.exited(ExitReason.of(failure));
+      throw failure;
     }
   }
 
