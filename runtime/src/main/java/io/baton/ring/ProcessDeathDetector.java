@@ -1,6 +1,7 @@
 package io.baton.ring;
 
 import com.typesafe.config.Config;
+import io.baton.process.NodeLoss;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
@@ -46,7 +47,9 @@ import org.slf4j.LoggerFactory;
  * Down(address)} to the cluster manager and quarantines the dead incarnation (its UID), which
  * marks it terminated in the cluster's reachability table: the leader removes a Down member only
  * once it is unreachable or terminated, so without this the removal would still wait for the
- * failure detector. Only the actor touches its state (probes in flight, the
+ * failure detector. It also reports the loss through {@link NodeLoss#processGone}, so that every
+ * link and monitor on a process of that node fires at once with {@code noconnection} ({@code
+ * ExitReason.NodeDown}) rather than when the member is removed. Only the actor touches its state (probes in flight, the
  * last verdict per member, for logging changes only).
  *
  * <p>A refused connection means no process listens on that port of that host: the member's
@@ -203,6 +206,10 @@ public final class ProcessDeathDetector {
                 LOG.warn("Member {} refused a connection to its remoting port: its process is"
                     + " gone. Downing it now so that its shards move.", probed.member());
                 downed.add(probed.member());
+                // Links and monitors on that node's processes fire now (noconnection), not when
+                // the cluster removes the member.
+                NodeLoss.processGone(context.getSystem(), probed.member(),
+                    "its remoting port refused a connection");
                 cluster.manager().tell(new Down(probed.member()));
                 // Down alone is not enough: the leader removes a Down member only once it is
                 // unreachable, i.e. after the failure detector's ~3 s. Quarantining the dead

@@ -11,8 +11,11 @@ import java.util.Objects;
  *
  * <p>The set is closed. {@link Normal} does not propagate over links; {@link Shutdown} (with or
  * without a term) is how a supervisor stops a child and is, with {@code Normal}, the reason a
- * transient child is <em>not</em> restarted for; everything else is abnormal. {@link Kill} is a
- * signal only: a process that receives it cannot trap it and exits with {@link Killed}.
+ * transient child is <em>not</em> restarted for, and so is {@link FailedToStartChild}, OTP's
+ * {@code {shutdown, {failed_to_start_child, Id, Reason}}}; everything else is abnormal. {@link
+ * Kill} sent as a signal ({@link Links#exit}) cannot be trapped and makes the receiver exit {@link
+ * Killed}; a process that <em>exits</em> with reason {@code kill} is seen as {@code kill} by its
+ * links and monitors, and over a link that is an ordinary, trappable signal (as in Erlang).
  *
  * <p>Reasons cross nodes as JSON. An {@link Abnormal} keeps its {@link Throwable} locally, but
  * only the exception's class name and message travel.
@@ -25,7 +28,8 @@ import java.util.Objects;
   @JsonSubTypes.Type(value = ExitReason.Killed.class, name = "killed"),
   @JsonSubTypes.Type(value = ExitReason.NoProc.class, name = "noproc"),
   @JsonSubTypes.Type(value = ExitReason.NodeDown.class, name = "nodedown"),
-  @JsonSubTypes.Type(value = ExitReason.Abnormal.class, name = "abnormal")
+  @JsonSubTypes.Type(value = ExitReason.Abnormal.class, name = "abnormal"),
+  @JsonSubTypes.Type(value = ExitReason.FailedToStartChild.class, name = "failed_to_start_child")
 })
 public sealed interface ExitReason {
 
@@ -40,7 +44,11 @@ public sealed interface ExitReason {
    */
   record Shutdown(String term) implements ExitReason {}
 
-  /** The untrappable signal of Erlang's {@code exit(Pid, kill)}; the receiver exits {@link Killed}. */
+  /**
+   * Erlang's {@code kill}. Sent with {@link Links#exit} it is untrappable and the receiver exits
+   * {@link Killed}; as the exit reason of a process (thrown in a {@link ProcessExit}) it reaches
+   * links and monitors unchanged, and a trapping link receives it as a message.
+   */
   record Kill() implements ExitReason {}
 
   /** The process was killed: by a {@link Kill} signal, a brutal-kill shutdown or a shutdown timeout. */
@@ -89,6 +97,22 @@ public sealed interface ExitReason {
     @Override
     public String toString() {
       return "Abnormal[" + errorType + (message == null ? "" : ": " + message) + "]";
+    }
+  }
+
+  /**
+   * A supervisor gave up because one of its children could not start: OTP's {@code {shutdown,
+   * {failed_to_start_child, Id, Reason}}}. Counts as a shutdown (a transient parent does not
+   * restart for it), and says which child failed and why, so that a caller can match on it.
+   *
+   * @param childId the id of the child whose start failed
+   * @param cause why its start failed: its exit reason, itself a {@code FailedToStartChild} when
+   *     the child was a supervisor whose own child failed
+   */
+  record FailedToStartChild(String childId, ExitReason cause) implements ExitReason {
+    public FailedToStartChild {
+      Objects.requireNonNull(childId, "childId");
+      Objects.requireNonNull(cause, "cause");
     }
   }
 
@@ -143,12 +167,13 @@ public sealed interface ExitReason {
   }
 
   /**
-   * True for {@link Normal} and {@link Shutdown}: the reasons OTP treats as a deliberate end, for
-   * which a transient child is not restarted and no error is reported.
+   * True for {@link Normal}, {@link Shutdown} and {@link FailedToStartChild} (a {@code {shutdown,
+   * Term}}): the reasons OTP treats as a deliberate end, for which a transient child is not
+   * restarted and no error is reported.
    */
   @JsonIgnore
   default boolean isNormalOrShutdown() {
-    return this instanceof Normal || this instanceof Shutdown;
+    return this instanceof Normal || this instanceof Shutdown || this instanceof FailedToStartChild;
   }
 
   ExitReason NORMAL = new Normal();

@@ -30,7 +30,10 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
  * <p>Linking and monitoring send the target a request through its mailbox. If the target stops
  * before it has taken the request (it exits, or its parent stops it, which overtakes the mailbox),
  * the link or monitor reports {@link ExitReason.NoProc}, as Erlang does for a process that died
- * before the link or monitor was set up.
+ * before the link or monitor was set up. For a link that is an exit signal, which kills a
+ * process that does not trap exits a moment after {@link #link} returned; {@link #tryLink}
+ * answers with a {@link LinkResult} message instead, the closest Pekko gets to Erlang's
+ * {@code link/1} failing with {@code noproc}.
  *
  * <p>The loss of a remote peer's node is delivered as {@link ExitReason.NodeDown}, once the
  * cluster has removed that node. Pekko watches remote actors only on nodes that are Up (or
@@ -60,6 +63,21 @@ public final class Links {
   /** Links the calling process and {@code other}. Linking twice, or to itself, does nothing. */
   public static void link(ActorContext<?> context, ActorRef<?> other) {
     ProcessState.current(context).link(other);
+  }
+
+  /**
+   * Links the calling process and {@code other}, and tells it with one message made by {@code
+   * adapter} whether the link was made: Erlang's {@code link/1} with its {@code noproc} error,
+   * which Pekko cannot give synchronously. {@link LinkResult.Linked}: an ordinary link from then
+   * on. {@link LinkResult.Failed} ({@code noproc}, or {@code noconnection} for a lost node):
+   * {@code other} was gone before it took the link; there is no link and no exit signal, so a
+   * process that does not trap exits lives on, where {@link #link} would kill it with {@code
+   * noproc}. Messages the caller handles before the answer arrives see the link as pending:
+   * {@link #links} already lists it.
+   */
+  public static <T> void tryLink(
+      ActorContext<T> context, ActorRef<?> other, Function<LinkResult, T> adapter) {
+    ProcessState.current(context).tryLink(other, adapter);
   }
 
   /** Removes the link between the calling process and {@code other}, on both sides. */

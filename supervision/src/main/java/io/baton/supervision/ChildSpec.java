@@ -11,8 +11,10 @@ import org.apache.pekko.actor.typed.Behavior;
  * immutable value checked when it is built.
  *
  * <p>Defaults, as in OTP: {@link RestartType#PERMANENT}, not significant, shutdown a 5 second
- * timeout for workers and {@link Shutdown#infinity()} for supervisors. Change them with the
- * {@code withX} methods, which return copies.
+ * timeout for workers and {@link Shutdown#infinity()} for supervisors. The default shutdown
+ * follows the type: {@code worker(..).withType(SUPERVISOR)} is stopped with {@code infinity}
+ * unless a shutdown was set with {@link #withShutdown}, which then wins whatever the type. Change
+ * the defaults with the {@code withX} methods, which return copies.
  *
  * @param id unique among the supervisor's children; names the child in every report
  * @param argumentType the type of the start argument for a dynamic (simple_one_for_one) child, or
@@ -21,7 +23,8 @@ import org.apache.pekko.actor.typed.Behavior;
  *     static child)
  * @param restart when the child is restarted
  * @param significant whether its exit may stop the supervisor (see {@link AutoShutdown})
- * @param shutdown how it is stopped
+ * @param shutdown how it is stopped; {@code null} means the default for its {@code type} (see
+ *     {@link #shutdown()})
  * @param type worker or supervisor
  */
 public record ChildSpec(
@@ -42,7 +45,6 @@ public record ChildSpec(
     }
     Objects.requireNonNull(start, () -> "child '" + id + "': start must not be null");
     Objects.requireNonNull(restart, () -> "child '" + id + "': restart must not be null");
-    Objects.requireNonNull(shutdown, () -> "child '" + id + "': shutdown must not be null");
     Objects.requireNonNull(type, () -> "child '" + id + "': type must not be null");
     if (significant && restart == RestartType.PERMANENT) {
       throw new IllegalArgumentException(
@@ -60,7 +62,7 @@ public record ChildSpec(
         ignored -> start.get(),
         RestartType.PERMANENT,
         false,
-        Shutdown.timeout(DEFAULT_WORKER_SHUTDOWN),
+        null,
         ChildType.WORKER);
   }
 
@@ -79,7 +81,7 @@ public record ChildSpec(
         argument -> start.apply((A) argument),
         RestartType.PERMANENT,
         false,
-        Shutdown.timeout(DEFAULT_WORKER_SHUTDOWN),
+        null,
         ChildType.WORKER);
   }
 
@@ -92,7 +94,7 @@ public record ChildSpec(
         ignored -> Supervisor.create(spec),
         RestartType.PERMANENT,
         false,
-        Shutdown.infinity(),
+        null,
         ChildType.SUPERVISOR);
   }
 
@@ -104,13 +106,37 @@ public record ChildSpec(
     return new ChildSpec(id, argumentType, start, restart, significant, shutdown, type);
   }
 
+  /** A copy stopped with {@code shutdown}, whatever its type. */
   public ChildSpec withShutdown(Shutdown shutdown) {
+    Objects.requireNonNull(shutdown, () -> "child '" + id + "': shutdown must not be null");
     return new ChildSpec(id, argumentType, start, restart, significant, shutdown, type);
   }
 
+  /** A copy of type {@code type}; a shutdown not set explicitly becomes that type's default. */
   public ChildSpec withType(ChildType type) {
     return new ChildSpec(id, argumentType, start, restart, significant, shutdown, type);
   }
+
+  /**
+   * How the child is stopped: the shutdown set with {@link #withShutdown}, or else the default for
+   * its type, OTP's: a {@link #DEFAULT_WORKER_SHUTDOWN} timeout for a worker, {@link
+   * Shutdown#infinity()} for a supervisor.
+   */
+  @Override
+  public Shutdown shutdown() {
+    if (shutdown != null) {
+      return shutdown;
+    }
+    return type == ChildType.SUPERVISOR ? INFINITY : WORKER_DEFAULT;
+  }
+
+  /** Whether the shutdown was set explicitly (with {@link #withShutdown}) rather than by type. */
+  public boolean hasExplicitShutdown() {
+    return shutdown != null;
+  }
+
+  private static final Shutdown WORKER_DEFAULT = Shutdown.timeout(DEFAULT_WORKER_SHUTDOWN);
+  private static final Shutdown INFINITY = Shutdown.infinity();
 
   /** Whether this is a template for dynamic children (it takes a start argument). */
   public boolean isDynamic() {

@@ -10,9 +10,10 @@ import org.apache.pekko.actor.typed.Behavior;
  * by its {@link Strategy} when they exit, gives up when restarts exceed its intensity, and stops
  * them in reverse order.
  *
- * <p>Create one with {@link #create(SupervisorSpec)} and spawn it like any behaviour; nest trees
- * with {@link ChildSpec#supervisor}. Every child runs as a Baton process (see {@code
- * io.baton.process.Links}), so it can link, monitor and trap exits.
+ * <p>Create one with {@link #create(SupervisorSpec)} and spawn it like any behaviour (OTP's
+ * {@code start_link}: the spawning actor is the supervisor's parent); nest trees with {@link
+ * ChildSpec#supervisor}. Every child runs as a Baton process (see {@code io.baton.process.Links}),
+ * so it can link, monitor and trap exits.
  *
  * <h2>The contract, as OTP's</h2>
  * <ul>
@@ -27,10 +28,21 @@ import org.apache.pekko.actor.typed.Behavior;
  *       so commands (a {@link TerminateChild}, a stop) still get through between attempts.
  *   <li>While it starts, restarts or stops children the supervisor answers no command; commands
  *       wait in order, as calls to an OTP supervisor do.
- *   <li>Stop: {@link Stop}, or an exit signal from its parent supervisor, stops the children in
- *       reverse start order, each with its {@link Shutdown}; simple_one_for_one children are
- *       stopped in parallel.
+ *   <li>Stop: {@link Stop}, or an exit signal from its parent, stops the children in reverse start
+ *       order, each with its {@link Shutdown}, reports each step, then exits (with the signal's
+ *       reason); simple_one_for_one children are stopped in parallel.
+ *   <li>Every stop path is that ordered stop: for a root supervisor (one not started by another
+ *       Baton supervisor) also the stop of the actor that spawned it (the supervisor exits {@code
+ *       shutdown}), and the actor system's termination, by {@code terminate()}, coordinated
+ *       shutdown or a JVM's SIGTERM, in the coordinated-shutdown phase {@code
+ *       baton.supervision.shutdown-phase}, whose timeout bounds it.
  * </ul>
+ *
+ * <p>A root supervisor's children run under a system actor ({@code /system/baton-tree-N-name}),
+ * not under the actor its starter spawned: Pekko stops an actor's children before telling the
+ * actor, which would kill them unordered. The spawned actor forwards commands to that tree and
+ * exits with the tree's reason. Stopping it does not wait for the tree: like OTP, the starter's
+ * exit is a signal to the tree, which then stops on its own.
  */
 public final class Supervisor {
 
@@ -88,6 +100,21 @@ public final class Supervisor {
    * {@link SupervisorReply.NotFound} or {@link SupervisorReply.SimpleOneForOne}.
    */
   public record DeleteChild(String id, ActorRef<SupervisorReply> replyTo) implements Command {}
+
+  /**
+   * The spec of the child with this id: OTP's {@code get_childspec(Sup, Id)}. Answers {@link
+   * SupervisorReply.Spec} or {@link SupervisorReply.NotFound}. For a simple_one_for_one
+   * supervisor, the template's id answers the template.
+   */
+  public record GetChildSpec(String id, ActorRef<SupervisorReply> replyTo) implements Command {}
+
+  /**
+   * The spec of a running child, found by its ref: OTP's {@code get_childspec(Sup, Pid)}. Answers
+   * {@link SupervisorReply.Spec} (a dynamic child answers its template) or {@link
+   * SupervisorReply.NotFound} when {@code child} is not a running child of this supervisor.
+   */
+  public record GetChildSpecOf(ActorRef<?> child, ActorRef<SupervisorReply> replyTo)
+      implements Command {}
 
   /** Lists the children, most recently started first: OTP's {@code which_children/1}. */
   public record WhichChildren(ActorRef<List<ChildInfo>> replyTo) implements Command {}

@@ -18,9 +18,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.ListIterator;
 import java.util.function.Consumer;
+import java.util.concurrent.CompletableFuture;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.Cancellable;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.ChildFailed;
+import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.Terminated;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -51,6 +56,15 @@ import org.slf4j.LoggerFactory;
  * the exception, hence the reason); starts from the notice each child's process layer sends when
  * its setup returns.
  *
+ * <h2>Root trees and every stop path</h2>
+ * A supervisor started by another Baton supervisor is stopped by it, in order. Any other (a root)
+ * runs as the tree of a {@link RootSupervisor}, a system actor whose {@code publicRef} is the root
+ * actor its starter spawned: reports name {@code publicRef}, exit signals to children come from
+ * it, children see it as their parent, and the tree is linked to it. A root tree also registers a
+ * task with Pekko's coordinated shutdown ({@link #stopOnCoordinatedShutdown}), cancelled in
+ * {@code PostStop}: on ActorSystem termination or SIGTERM it stops its children as on any stop
+ * and the phase waits for it. A stop request that arrives while a job runs waits like any command.
+ *
  * <h2>Child states</h2>
  * {@code STARTING → RUNNING → STOPPING → TERMINATED}; {@code RUNNING → TERMINATED} on its own
  * exit; {@code STARTING → TERMINATED} (ignored or failed start) or {@code → RESTARTING} (a
@@ -60,6 +74,7 @@ final class SupervisorBehavior extends AbstractBehavior<Command> {
 
   private static final Logger LOG = LoggerFactory.getLogger(Supervisor.class);
   private static final Object DYNAMIC_SHUTDOWN_TIMER = "dynamic-children-shutdown";
+  static final String SHUTDOWN_PHASE_KEY = "baton.supervision.shutdown-phase";
 
   // ------------------------------------------------------------------ internal messages
 
@@ -78,6 +93,9 @@ final class SupervisorBehavior extends AbstractBehavior<Command> {
 
   /** Try again to restart a child whose restart failed (OTP's {@code try_again_restart}). */
   private record TryAgainRestart(ChildRecord child) implements Command {}
+
+  /** The actor system is shutting down: stop the tree in order (a root tree only). */
+  private record SystemShutdown() implements Command {}
 
   /** An exit signal reached the supervisor, which traps exits. */
   private record ExitSignalReceived(ExitSignal signal) implements Command {}
@@ -132,7 +150,18 @@ final class SupervisorBehavior extends AbstractBehavior<Command> {
   private final SupervisorSpec spec;
   private final TimerScheduler<Command> timers;
   private final ProcessState process;
+  /**
+   * The ref the world knows this supervisor by: its own, or for a root supervisor the {@link
+   * RootSupervisor} its starter spawned. Reports name it, exit signals to children come from it,
+   * and children see it as their parent.
+   */
+  private final ActorRef<Command> publicRef;
+  /** The same, as the sender of exit signals. */
   private final ActorRef<Object> self;
+  /** A root tree's coordinated-shutdown task, cancelled when the tree stops; else null. */
+  private Cancellable shutdownTask;
+  /** Completed when a root tree has stopped; what its coordinated-shutdown task waits for. */
+  private final CompletableFuture<Done> stopped = new CompletableFuture<>();
   /** In start order. */
   private final List<ChildRecord> children = new ArrayList<>();
   /** The running incarnations, by ref: finds a child in constant time however many there are. */
@@ -146,29 +175,93 @@ final class SupervisorBehavior extends AbstractBehavior<Command> {
   /** Set when the supervisor must exit at the end of the current handler. */
   private ExitReason exitReason;
 
+  /**
+   * A supervisor running {@code spec}: under a Baton supervisor, the supervisor itself; anywhere
+   * else (spawned by a plain actor, or as a guardian), a {@link RootSupervisor} that runs the
+   * tree outside its starter's Pekko hierarchy, so that every way of stopping it is an ordered
+   * OTP shutdown.
+   */
   static Behavior<Command> create(SupervisorSpec spec) {
     return Behaviors.setup(
         context -> {
           ProcessState process = ProcessState.current(context);
-          process.trapExits(ExitSignalReceived::new);
-          process.deferStartNotice();
-          return Behaviors.withTimers(
-              timers -> new SupervisorBehavior(context, timers, spec, process).startChildren());
+          if (process.parent() == null) {
+            return RootSupervisor.create(context, process, spec);
+          }
+          return start(context, process, spec, context.getSelf(), false);
         });
+  }
+
+  /** The tree of a {@link RootSupervisor}, which is its parent and its public ref. */
+  static Behavior<Command> createTree(SupervisorSpec spec, ActorRef<Command> root) {
+    return Behaviors.setup(
+        context -> {
+          ProcessState process = ProcessState.current(context);
+          // Linked to the root at once, so that the root learns the tree's exit reason however
+          // early it exits, and the tree learns the root's.
+          process.link(root);
+          return start(context, process, spec, root, true);
+        });
+  }
+
+  private static Behavior<Command> start(ActorContext<Command> context, ProcessState process,
+      SupervisorSpec spec, ActorRef<Command> publicRef, boolean treeRoot) {
+    process.trapExits(ExitSignalReceived::new);
+    process.deferStartNotice();
+    return Behaviors.withTimers(timers -> {
+      SupervisorBehavior supervisor =
+          new SupervisorBehavior(context, timers, spec, process, publicRef);
+      if (treeRoot) {
+        supervisor.stopOnCoordinatedShutdown();
+      }
+      return supervisor.startChildren();
+    });
   }
 
   private SupervisorBehavior(
       ActorContext<Command> context,
       TimerScheduler<Command> timers,
       SupervisorSpec spec,
-      ProcessState process) {
+      ProcessState process,
+      ActorRef<Command> publicRef) {
     super(context);
     this.spec = spec;
     this.timers = timers;
     this.process = process;
-    this.self = context.getSelf().unsafeUpcast();
+    this.publicRef = publicRef;
+    this.self = publicRef.unsafeUpcast();
     this.restarts = new RestartWindow(spec.intensity(), spec.period());
     this.eventStream = Adapter.toClassic(context.getSystem()).eventStream();
+  }
+
+  /**
+   * Registers this root tree with Pekko's coordinated shutdown: in the phase {@code
+   * baton.supervision.shutdown-phase} it stops its children in reverse order, each per its
+   * shutdown spec, and exits with {@code shutdown}; the phase waits for that, within the phase's
+   * timeout. This is what makes ActorSystem termination and a JVM's SIGTERM ordered shutdowns.
+   */
+  private void stopOnCoordinatedShutdown() {
+    var system = getContext().getSystem();
+    String phase = system.settings().config().getString(SHUTDOWN_PHASE_KEY);
+    ActorRef<Command> me = realSelf();
+    // The phase was checked by the RootSupervisor before the tree was spawned.
+    shutdownTask = CoordinatedShutdown.get(system).addCancellableTask(
+        phase, "baton-stop-tree " + publicRef.path(), () -> {
+          me.tell(new SystemShutdown());
+          return stopped;
+        });
+  }
+
+  private ActorRef<Command> realSelf() {
+    return getContext().getSelf();
+  }
+
+  private Behavior<Command> onPostStop() {
+    if (shutdownTask != null) {
+      shutdownTask.cancel();
+    }
+    stopped.complete(Done.done());
+    return this;
   }
 
   private Behavior<Command> startChildren() {
@@ -185,9 +278,7 @@ final class SupervisorBehavior extends AbstractBehavior<Command> {
             process.announceStarted();
             endJob();
           } else {
-            ExitReason reason =
-                ExitReason.shutdown(
-                    "failed_to_start_child '" + failed.spec.id() + "': " + failed.lastReason);
+            ExitReason reason = new ExitReason.FailedToStartChild(failed.spec.id(), failed.lastReason);
             removeChild(failed);
             stopAll(() -> exitWith(reason));
           }
@@ -200,6 +291,7 @@ final class SupervisorBehavior extends AbstractBehavior<Command> {
     return newReceiveBuilder()
         .onAnyMessage(this::onCommand)
         .onSignal(Terminated.class, this::onChildTerminated)
+        .onSignal(PostStop.class, signal -> onPostStop())
         .build();
   }
 
@@ -237,6 +329,10 @@ final class SupervisorBehavior extends AbstractBehavior<Command> {
   private void handle(Command command) {
     if (command instanceof Supervisor.WhichChildren which) {
       which.replyTo().tell(whichChildren());
+    } else if (command instanceof Supervisor.GetChildSpec get) {
+      get.replyTo().tell(childSpecById(get.id()));
+    } else if (command instanceof Supervisor.GetChildSpecOf get) {
+      get.replyTo().tell(specReply(find(get.child().unsafeUpcast())));
     } else if (command instanceof Supervisor.CountChildren count) {
       count.replyTo().tell(countChildren());
     } else if (command instanceof Supervisor.StartChild start) {
@@ -253,13 +349,15 @@ final class SupervisorBehavior extends AbstractBehavior<Command> {
       deleteChild(delete.id(), delete.replyTo());
     } else if (command instanceof Supervisor.Stop stop) {
       shutdown(ExitReason.normal(), stop.replyTo());
+    } else if (command instanceof SystemShutdown) {
+      shutdown(ExitReason.shutdown(), null);
     } else if (command instanceof TryAgainRestart retry) {
       tryAgainRestart(retry.child());
     } else if (command instanceof ExitSignalReceived received) {
       onExitSignal(received.signal());
     } else {
       LOG.warn(
-          "supervisor {} ignored a message it does not accept: {}", getContext().getSelf().path(),
+          "supervisor {} ignored a message it does not accept: {}", publicRef.path(),
           command);
     }
   }
@@ -286,7 +384,7 @@ final class SupervisorBehavior extends AbstractBehavior<Command> {
       handle(command);
     }
     if (exitReason != null) {
-      report(new SupervisorReport.SupervisorExited(getContext().getSelf(), exitReason));
+      report(new SupervisorReport.SupervisorExited(publicRef, exitReason));
       if (exitReason.isNormal()) {
         return Behaviors.stopped();
       }
@@ -332,13 +430,13 @@ final class SupervisorBehavior extends AbstractBehavior<Command> {
         if (reason.isNormal()) {
           then.accept(StartOutcome.IGNORED);
         } else {
-          report(new SupervisorReport.StartError(getContext().getSelf(), child.spec.id(), reason));
+          report(new SupervisorReport.StartError(publicRef, child.spec.id(), reason));
           then.accept(StartOutcome.FAILED);
         }
       }
       default -> {
         child.state = ChildState.TERMINATED;
-        report(new SupervisorReport.ChildExited(getContext().getSelf(), child.spec.id(), reason));
+        report(new SupervisorReport.ChildExited(publicRef, child.spec.id(), reason));
         if (busy) {
           pendingExits.addLast(new PendingExit(child, child.starts, reason));
         } else {
@@ -359,9 +457,9 @@ final class SupervisorBehavior extends AbstractBehavior<Command> {
             : seen.isNormalOrShutdown();
     if (asked) {
       ExitReason stoppedWith = seen.isNormal() ? ExitReason.shutdown() : seen;
-      report(new SupervisorReport.ChildStopped(getContext().getSelf(), child.spec.id(), stoppedWith));
+      report(new SupervisorReport.ChildStopped(publicRef, child.spec.id(), stoppedWith));
     } else {
-      report(new SupervisorReport.ShutdownError(getContext().getSelf(), child.spec.id(), seen));
+      report(new SupervisorReport.ShutdownError(publicRef, child.spec.id(), seen));
     }
     child.killedBySupervisor = false;
     Runnable then = child.onStopped;
@@ -397,7 +495,7 @@ final class SupervisorBehavior extends AbstractBehavior<Command> {
                   c -> c.spec.significant() && (c.isAlive() || c.state == ChildState.RESTARTING));
         };
     if (shut) {
-      report(new SupervisorReport.AutoShutdownTriggered(getContext().getSelf(), exited.spec.id()));
+      report(new SupervisorReport.AutoShutdownTriggered(publicRef, exited.spec.id()));
       shutdown(ExitReason.shutdown(), null);
     }
   }
@@ -407,11 +505,11 @@ final class SupervisorBehavior extends AbstractBehavior<Command> {
     if (restarts.recordAndCheckExceeded(spec.ticker().nanoTime())) {
       report(
           new SupervisorReport.MaxIntensityReached(
-              getContext().getSelf(), spec.intensity(), spec.period()));
+              publicRef, spec.intensity(), spec.period()));
       LOG.error(
           "supervisor {} reached its maximum restart intensity ({} restarts in {} ms) after child"
               + " '{}' exited; stopping its children and exiting with reason shutdown",
-          getContext().getSelf().path(), spec.intensity(), spec.period().toMillis(),
+          publicRef.path(), spec.intensity(), spec.period().toMillis(),
           child.spec.id());
       shutdown(ExitReason.shutdown(), null);
       return;
@@ -429,7 +527,7 @@ final class SupervisorBehavior extends AbstractBehavior<Command> {
               failed -> {
                 if (failed != null) {
                   failed.state = ChildState.RESTARTING;
-                  getContext().getSelf().tell(new TryAgainRestart(failed));
+                  realSelf().tell(new TryAgainRestart(failed));
                 }
                 endJob();
               });
@@ -494,16 +592,16 @@ final class SupervisorBehavior extends AbstractBehavior<Command> {
       }
     } catch (RuntimeException e) {
       child.lastReason = ExitReason.of(e);
-      report(new SupervisorReport.StartError(getContext().getSelf(), child.spec.id(),
+      report(new SupervisorReport.StartError(publicRef, child.spec.id(),
           child.lastReason));
       then.accept(StartOutcome.FAILED);
       return;
     }
-    ActorRef<Command> supervisor = getContext().getSelf();
+    ActorRef<Command> supervisor = realSelf();
     Behavior<?> process =
         ProcessInterceptor.wrap(
             behavior,
-            supervisor,
+            publicRef,
             new ProcessState.StartNotice() {
               @Override
               public void started(ActorRef<Object> started) {
@@ -530,7 +628,7 @@ final class SupervisorBehavior extends AbstractBehavior<Command> {
       return;
     }
     child.state = ChildState.RUNNING;
-    report(new SupervisorReport.ChildStarted(getContext().getSelf(), child.spec.id(), ref,
+    report(new SupervisorReport.ChildStarted(publicRef, child.spec.id(), ref,
         child.starts));
     Consumer<StartOutcome> then = child.onStarted;
     child.onStarted = null;
@@ -633,7 +731,7 @@ final class SupervisorBehavior extends AbstractBehavior<Command> {
     } else {
       LOG.debug(
           "supervisor {} ignores exit signal {} from {}, which is not its parent",
-          getContext().getSelf().path(), signal.reason(), signal.from().path());
+          publicRef.path(), signal.reason(), signal.from().path());
     }
   }
 
@@ -798,6 +896,21 @@ final class SupervisorBehavior extends AbstractBehavior<Command> {
     return infos;
   }
 
+  /** OTP's {@code get_childspec} by id; a simple_one_for_one supervisor knows only its template. */
+  private SupervisorReply childSpecById(String id) {
+    if (spec.strategy() == Strategy.SIMPLE_ONE_FOR_ONE) {
+      ChildSpec template = spec.children().get(0);
+      return template.id().equals(id)
+          ? new SupervisorReply.Spec(template)
+          : new SupervisorReply.NotFound();
+    }
+    return specReply(findById(id));
+  }
+
+  private static SupervisorReply specReply(ChildRecord child) {
+    return child == null ? new SupervisorReply.NotFound() : new SupervisorReply.Spec(child.spec);
+  }
+
   private ChildCounts countChildren() {
     int active = 0;
     int supervisors = 0;
@@ -840,17 +953,21 @@ final class SupervisorBehavior extends AbstractBehavior<Command> {
     eventStream.publish(report);
     if (report instanceof SupervisorReport.ChildExited exited
         && !exited.reason().isNormalOrShutdown()) {
-      LOG.warn("supervisor {}: child '{}' exited: {}", getContext().getSelf().path(),
+      LOG.warn("supervisor {}: child '{}' exited: {}", publicRef.path(),
           exited.childId(), exited.reason());
     } else if (report instanceof SupervisorReport.StartError error) {
-      LOG.error("supervisor {}: child '{}' failed to start: {}", getContext().getSelf().path(),
+      LOG.error("supervisor {}: child '{}' failed to start: {}", publicRef.path(),
           error.childId(), error.reason());
     } else if (report instanceof SupervisorReport.ShutdownError error) {
       LOG.warn("supervisor {}: child '{}' exited with {} while being stopped",
-          getContext().getSelf().path(), error.childId(), error.reason());
+          publicRef.path(), error.childId(), error.reason());
+    } else if (report instanceof SupervisorReport.SupervisorExited exited
+        && !exited.reason().isNormalOrShutdown()) {
+      LOG.error("supervisor {} exited: {}", publicRef.path(), exited.reason());
     } else if (report instanceof SupervisorReport.SupervisorExited exited
         && !exited.reason().isNormal()) {
-      LOG.error("supervisor {} exited: {}", getContext().getSelf().path(), exited.reason());
+      // A deliberate stop (its parent's, the system's) or giving up, already logged as an error.
+      LOG.info("supervisor {} exited: {}", publicRef.path(), exited.reason());
     } else if (LOG.isDebugEnabled()) {
       LOG.debug("{}", report);
     }

@@ -39,6 +39,9 @@ public sealed interface SupervisorReply {
   /** Not allowed on a simple_one_for_one supervisor: OTP's {@code {error, simple_one_for_one}}. */
   record SimpleOneForOne() implements SupervisorReply {}
 
+  /** A child's spec, as asked by {@link Supervisor.GetChildSpec}: OTP's {@code {ok, ChildSpec}}. */
+  record Spec(ChildSpec spec) implements SupervisorReply {}
+
   /** The child could not start, or the request was invalid: OTP's {@code {error, Reason}}. */
   record StartFailed(ExitReason reason) implements SupervisorReply {}
 

@@ -4,11 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.Done;
@@ -49,13 +45,12 @@ class CrossNodeLinkTest {
   private static final Duration LOCAL = Duration.ofSeconds(10);
 
   private ActorTestKit kit;
-  private Process remoteJvm;
-  private Path remoteLog;
+  private TestJvm remoteJvm;
   private Address remoteAddress;
   private ActorRef<RemoteNodeMain.Command> remoteProcess;
 
   @BeforeEach
-  void startTwoNodeCluster(TestInfo test) throws IOException {
+  void startTwoNodeCluster(TestInfo test) throws Exception {
     kit = ActorTestKit.create(RemoteNodeMain.SYSTEM_NAME, RemoteNodeMain.clusterConfig());
     Cluster cluster = Cluster.get(kit.system());
     Address self = cluster.selfMember().address();
@@ -69,12 +64,13 @@ class CrossNodeLinkTest {
         .receptionist()
         .tell(Receptionist.subscribe(RemoteNodeMain.TARGET_KEY, listings.ref()));
 
-    remoteJvm = startRemoteJvm(self, test.getTestMethod().orElseThrow().getName());
+    remoteJvm = TestJvm.start(RemoteNodeMain.class, "cross-node",
+        test.getTestMethod().orElseThrow().getName(), self.toString());
 
     // Remote death watch is only honoured for members that are Up here: wait for that first.
     ups.fishForMessage(
         REMOTE_START,
-        "the remote node to be Up (log: " + remoteLog + ")",
+        "the remote node to be Up (log: " + remoteJvm.log() + ")",
         up -> {
           if (up.member().address().equals(self)) {
             return FishingOutcomes.continueAndIgnore();
@@ -84,7 +80,7 @@ class CrossNodeLinkTest {
         });
     listings.fishForMessage(
         REMOTE_START,
-        "the remote process to be registered (log: " + remoteLog + ")",
+        "the remote process to be registered (log: " + remoteJvm.log() + ")",
         listing -> {
           var instances = listing.getServiceInstances(RemoteNodeMain.TARGET_KEY);
           if (instances.isEmpty()) {
@@ -100,8 +96,8 @@ class CrossNodeLinkTest {
   void stopNodes() throws Exception {
     try {
       if (remoteJvm != null) {
-        killByPid(remoteJvm);
-        remoteJvm.getOutputStream().close();
+        remoteJvm.kill();
+        remoteJvm.closeInput();
         if (remoteAddress != null) {
           // Its JVM is gone for sure: down it now, so that this node's leave need not wait for
           // the failure detector and the Split Brain Resolver (a no-op once it was removed).
@@ -145,7 +141,7 @@ class CrossNodeLinkTest {
     linkTo(trapper, remoteProcess);
 
     long killedAt = System.nanoTime();
-    killByPid(remoteJvm);
+    remoteJvm.kill();
 
     ExitSignal signal = trapped.expectMessageClass(ExitSignal.class, NODE_LOSS);
     report("trapping link got NodeDown", killedAt);
@@ -178,7 +174,7 @@ class CrossNodeLinkTest {
     TestProbe<Object> deaths = kit.createTestProbe();
 
     long killedAt = System.nanoTime();
-    killByPid(remoteJvm);
+    remoteJvm.kill();
 
     Down down = downs.expectMessageClass(Down.class, NODE_LOSS);
     report("monitor got Down", killedAt);
@@ -192,6 +188,29 @@ class CrossNodeLinkTest {
     TestProbe<Done> pongs = kit.createTestProbe(Done.class);
     monitor.tell(new Agent.Ping(pongs.ref()));
     pongs.expectMessage(LOCAL, Done.getInstance()); // a monitor never kills its owner
+  }
+
+  /**
+   * Property: a node loss reported through {@link NodeLoss#processGone} (as the runtime's process
+   * death detector reports a killed JVM) fires links and monitors on that node's processes at
+   * once, as NodeDown, without waiting for the cluster to remove the member. The remote JVM is not
+   * even killed here: nothing but the report can have fired them.
+   */
+  @Test
+  void aReportedNodeProcessLossFiresLinksAndMonitorsAtOnceAsNodeDown() {
+    TestProbe<Object> received = kit.createTestProbe();
+    ActorRef<Agent.Command> trapper =
+        kit.spawn(Links.trappingExits(Agent.create(received.ref()), Agent.Received::new), "trapper");
+    linkTo(trapper, remoteProcess);
+    TestProbe<MonitorRef> monitorRefs = kit.createTestProbe(MonitorRef.class);
+    trapper.tell(new Agent.MonitorTarget(remoteProcess, monitorRefs.ref()));
+    MonitorRef monitorRef = monitorRefs.receiveMessage(LOCAL);
+
+    NodeLoss.processGone(kit.system(), remoteAddress, "reported by the test");
+
+    List<Object> seen = List.of(received.receiveMessage(LOCAL), received.receiveMessage(LOCAL));
+    assertTrue(seen.contains(new ExitSignal(remoteProcess, nodeDown())), seen.toString());
+    assertTrue(seen.contains(new Down(monitorRef, remoteProcess, nodeDown())), seen.toString());
   }
 
   // ------------------------------------------------------------------ helpers
@@ -212,52 +231,6 @@ class CrossNodeLinkTest {
         "%s %d ms after kill -9%n",
         what,
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sinceNanos));
-  }
-
-  private Process startRemoteJvm(Address seed, String testName) throws IOException {
-    Path logs = Path.of("target", "cross-node");
-    Files.createDirectories(logs);
-    remoteLog = logs.resolve(testName + ".log").toAbsolutePath();
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-cp");
-    command.add(testClassPath());
-    // Start fast on 2 cores: C1 only, one GC thread.
-    command.add("-XX:TieredStopAtLevel=1");
-    command.add("-XX:+UseSerialGC");
-    command.add("-Xmx256m");
-    command.add(RemoteNodeMain.class.getName());
-    command.add(seed.toString());
-    return new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(remoteLog.toFile())
-        .start(); // stdin stays a pipe: the child halts when it closes
-  }
-
-  /**
-   * The test class path. Surefire publishes it as {@code surefire.test.class.path}; with its
-   * manifest-only booter jar {@code java.class.path} may be just that jar (Surefire 3.5.4 sets both
-   * to the full path), and outside Surefire (an IDE) {@code java.class.path} is the one to use.
-   */
-  private static String testClassPath() {
-    String path = System.getProperty("surefire.test.class.path");
-    if (path == null || path.isBlank()) {
-      path = System.getProperty("java.class.path");
-    }
-    return path;
-  }
-
-  /** SIGKILL by PID (kill -9), then wait until the process is gone. */
-  private static void killByPid(Process process) {
-    long pid = process.pid();
-    ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-    try {
-      assertTrue(
-          process.waitFor(30, TimeUnit.SECONDS), "process " + pid + " still alive after SIGKILL");
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted while waiting for process " + pid + " to die", e);
-    }
   }
 
   /** A process on the test node that links and monitors on command and reports what it receives. */

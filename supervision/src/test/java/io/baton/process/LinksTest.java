@@ -148,6 +148,35 @@ class LinksTest {
     assertEquals(new ExitSignal(a, ExitReason.killed()), events.expectMessageClass(ExitSignal.class));
   }
 
+  /**
+   * Property (OTP): a process that exits with reason kill is seen as kill, not killed, by its
+   * monitors and links; over a link kill is trappable, and a non-trapping link dies with kill.
+   */
+  @Test
+  void aProcessExitingWithReasonKillIsSeenAsKillAndTheLinkSignalIsTrappable() {
+    var exiting = process();
+    var trapping = process();
+    var plain = process();
+    trapping.tell(new TestProcess.Trap(true));
+    events.expectMessage("trap true");
+    link(trapping, exiting);
+    link(plain, exiting);
+    observe(exiting);
+    observe(plain);
+    exiting.tell(new TestProcess.ExitWith(ExitReason.kill()));
+    // Two monitors fire, in no guaranteed order: each process's Down with its own reason.
+    java.util.Map<ActorRef<?>, ExitReason> downs = new java.util.HashMap<>();
+    for (int i = 0; i < 2; i++) {
+      Down down = observed.expectMessageClass(Down.class, Duration.ofSeconds(10));
+      downs.put(down.target(), down.reason());
+    }
+    assertEquals(java.util.Map.of(exiting, ExitReason.kill(), plain, ExitReason.kill()), downs);
+    assertEquals(new ExitSignal(exiting, ExitReason.kill()),
+        events.expectMessageClass(ExitSignal.class));
+    trapping.tell(new TestProcess.Echo("trapper lives"));
+    events.expectMessage("trapper lives");
+  }
+
   @Test
   void exitWithNormalIsIgnoredByANonTrappingProcessAndDeliveredToATrappingOne() {
     var a = process();
@@ -193,6 +222,40 @@ class LinksTest {
     events.expectMessage("trap true");
     link(a, dead);
     assertEquals(new ExitSignal(dead, ExitReason.noProc()), events.expectMessageClass(ExitSignal.class));
+  }
+
+  /**
+   * Property (Erlang link/1 failing with noproc, which the caller can handle): tryLink to a dead
+   * process answers Failed(noproc), makes no link, and a non-trapping caller lives on.
+   */
+  @Test
+  void tryLinkToADeadProcessAnswersNoProcAndTheNonTrappingCallerLivesOn() {
+    var dead = process();
+    dead.tell(new TestProcess.Stop());
+    kit.createTestProbe().expectTerminated(dead);
+    var caller = process();
+    observe(caller);
+    caller.tell(new TestProcess.TryLink(dead));
+    assertEquals(new LinkResult.Failed(dead, ExitReason.noProc()),
+        events.expectMessageClass(LinkResult.class));
+    caller.tell(new TestProcess.Echo("caller lives"));
+    events.expectMessage("caller lives");
+    observed.expectNoMessage(Duration.ofMillis(200));
+  }
+
+  /**
+   * Property: tryLink to a live process answers Linked before anything else about that peer, and
+   * the link then works as any link: the peer's crash kills the non-trapping caller with its reason.
+   */
+  @Test
+  void tryLinkToALiveProcessAnswersLinkedAndThenTheLinkPropagatesExits() {
+    var peer = process();
+    var caller = process();
+    observe(caller);
+    caller.tell(new TestProcess.TryLink(peer));
+    assertEquals(new LinkResult.Linked(peer), events.expectMessageClass(LinkResult.class));
+    peer.tell(new TestProcess.Crash("peer crashed"));
+    assertEquals("peer crashed", ((ExitReason.Abnormal) exitReasonOf(caller)).message());
   }
 
   @Test

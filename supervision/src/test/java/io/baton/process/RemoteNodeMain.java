@@ -122,7 +122,7 @@ public final class RemoteNodeMain {
   }
 
   /** Halts this JVM once the test JVM that started it is gone. */
-  private static void haltWhenParentGoes() {
+  public static void haltWhenParentGoes() {
     Thread stdinWatch =
         new Thread(
             () -> {

@@ -18,6 +18,10 @@ final class TestProcess {
 
   record Unlink(ActorRef<?> other) implements Msg {}
 
+  record TryLink(ActorRef<?> other) implements Msg {}
+
+  record GotLinkResult(LinkResult result) implements Msg {}
+
   record Monitor(ActorRef<?> target, String name) implements Msg {}
 
   record Demonitor(String name) implements Msg {}
@@ -29,6 +33,9 @@ final class TestProcess {
   record Crash(String why) implements Msg {}
 
   record Stop() implements Msg {}
+
+  /** Exits with this reason, as Erlang's {@code exit(Reason)}. */
+  record ExitWith(ExitReason reason) implements Msg {}
 
   record Echo(String text) implements Msg {}
 
@@ -45,6 +52,14 @@ final class TestProcess {
           .onMessage(Link.class, m -> {
             Links.link(ctx, m.other());
             events.tell("linked");
+            return Behaviors.same();
+          })
+          .onMessage(TryLink.class, m -> {
+            Links.tryLink(ctx, m.other(), GotLinkResult::new);
+            return Behaviors.same();
+          })
+          .onMessage(GotLinkResult.class, m -> {
+            events.tell(m.result());
             return Behaviors.same();
           })
           .onMessage(Unlink.class, m -> {
@@ -79,6 +94,9 @@ final class TestProcess {
             throw new IllegalStateException(m.why());
           })
           .onMessage(Stop.class, m -> Behaviors.stopped())
+          .onMessage(ExitWith.class, m -> {
+            throw new ProcessExit(m.reason());
+          })
           .onMessage(Echo.class, m -> {
             events.tell(m.text());
             return Behaviors.same();

@@ -191,4 +191,25 @@ class ChildApiTest extends SupervisorFixture {
     assertEquals(new ChildCounts(2, 1, 0, 2), count(sup));
     stop(sup);
   }
+
+  /** Property (OTP get_childspec/2): the spec by id or by child ref, or not_found. */
+  @Test
+  void getChildSpecAnswersTheSpecByIdOrByChildRefAndNotFoundOtherwise() {
+    ChildSpec a = worker("a");
+    ChildSpec b = worker("b").withRestart(RestartType.TRANSIENT);
+    var sup = start(oneForOne(a, b));
+    reports.expect("started a", "started b");
+    assertEquals(new SupervisorReply.Spec(b), reply(sup, r -> new Supervisor.GetChildSpec("b", r)));
+    var refOfA = child(sup, "a");
+    assertEquals(new SupervisorReply.Spec(a),
+        reply(sup, r -> new Supervisor.GetChildSpecOf(refOfA, r)));
+    assertEquals(new SupervisorReply.NotFound(),
+        reply(sup, r -> new Supervisor.GetChildSpec("zz", r)));
+    assertEquals(new SupervisorReply.NotFound(),
+        reply(sup, r -> new Supervisor.GetChildSpecOf(sup, r)));
+    assertEquals(SupervisorReply.OK, reply(sup, r -> new Supervisor.TerminateChild("b", r)));
+    assertEquals(new SupervisorReply.Spec(b), reply(sup, r -> new Supervisor.GetChildSpec("b", r)),
+        "a stopped child's spec is kept and answered");
+    stop(sup);
+  }
 }

@@ -126,15 +126,20 @@ class IntensityTest extends SupervisorFixture {
     CountDownLatch restartBegan = new CountDownLatch(1);
     CountDownLatch releaseRestart = new CountDownLatch(1);
     AtomicInteger starts = new AtomicInteger();
-    var sup = start(spec(5, Duration.ofSeconds(3600), worker("a", () -> {
-      if (starts.incrementAndGet() == 1) {
-        return TestChild.StartMode.OK;
-      }
-      restartBegan.countDown();
-      awaitQuietly(releaseRestart);
-      return TestChild.StartMode.FAIL;
-    }), worker("z")));
-    reports.expect("started a", "started z");
+    // Under a root supervisor, so that the commands below go straight to its mailbox: a root
+    // supervisor's ref forwards to its tree, one hop that would race with the blocked restart.
+    var root = start(oneForOne(ChildSpec.supervisor("under-test",
+        spec(5, Duration.ofSeconds(3600), worker("a", () -> {
+          if (starts.incrementAndGet() == 1) {
+            return TestChild.StartMode.OK;
+          }
+          restartBegan.countDown();
+          awaitQuietly(releaseRestart);
+          return TestChild.StartMode.FAIL;
+        }), worker("z")))));
+    reports.of(null).expect("started a", "started z", "started under-test");
+    ActorRef<Supervisor.Command> sup = which(root).get(0).childAs(Supervisor.Command.class);
+    reports.of(sup);
     crash(sup, "a");
     assertTrue(restartBegan.await(10, TimeUnit.SECONDS));
     // The supervisor is waiting for a's restart: these commands wait, in order, behind it.
@@ -158,7 +163,7 @@ class IntensityTest extends SupervisorFixture {
     reports.expectNone();
     assertEquals(2, starts.get());
     assertEquals(List.of("z", "a:UNDEFINED"), whichIds(sup));
-    stop(sup);
+    stop(root);
   }
 
   private static void awaitQuietly(CountDownLatch latch) {

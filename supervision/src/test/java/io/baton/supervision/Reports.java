@@ -17,8 +17,13 @@ final class Reports {
   private ActorRef<?> supervisor;
 
   Reports(ActorTestKit kit) {
+    this(kit, kit.system());
+  }
+
+  /** Reads the reports of {@code observed}'s supervisors with a probe of {@code kit}. */
+  Reports(ActorTestKit kit, org.apache.pekko.actor.typed.ActorSystem<?> observed) {
     probe = kit.createTestProbe(SupervisorReport.class);
-    SupervisorReports.subscribe(kit.system(), probe.ref());
+    SupervisorReports.subscribe(observed, probe.ref());
   }
 
   /** Only reports of this supervisor count from now on. */
@@ -96,6 +101,8 @@ final class Reports {
       return "nodedown";
     } else if (reason instanceof ExitReason.Abnormal a) {
       return a.message();
+    } else if (reason instanceof ExitReason.FailedToStartChild f) {
+      return "{shutdown,{failed_to_start_child," + f.childId() + "," + describe(f.cause()) + "}}";
     }
     return reason.toString();
   }

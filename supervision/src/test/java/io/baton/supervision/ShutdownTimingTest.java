@@ -76,19 +76,40 @@ class ShutdownTimingTest extends SupervisorFixture {
     stop(sup);
   }
 
+  /**
+   * Property (OTP): a child spec retyped as SUPERVISOR without an explicit shutdown is stopped
+   * with infinity: it is not killed when a worker's 5 s would have run out.
+   */
   @Test
-  void infinityWaitsForTheChildHoweverLongItTakes() {
-    var sup = start(oneForOne(trapping("a", TestChild.OnShutdown.IGNORE, Shutdown.infinity())));
+  void aWorkerSpecRetypedAsSupervisorIsWaitedForWithoutTimeLimit() {
+    expectWaitedForUntilItStops(trappingWorker("a", TestChild.OnShutdown.IGNORE)
+        .withType(ChildType.SUPERVISOR), Duration.ofSeconds(6), new TestChild.StopNormally());
+  }
+
+  /**
+   * Starts {@code spec} (a trapping child that ignores the shutdown signal) and terminates it:
+   * after {@code passing} it is still waited for, and once told {@code stopIt} it is reported
+   * stopped with shutdown.
+   */
+  private void expectWaitedForUntilItStops(ChildSpec spec, Duration passing,
+      TestChild.Msg stopIt) {
+    var sup = start(oneForOne(spec));
     expectLog("start a");
     var a = child(sup, "a");
     var replies = terminate(sup, "a");
     expectLog("exit a:shutdown");
-    time.timePasses(Duration.ofHours(1));
+    time.timePasses(passing);
     replies.expectNoMessage(Duration.ofMillis(100));
-    a.tell(new TestChild.ExitWith(io.baton.process.ExitReason.shutdown()));
+    a.tell(stopIt);
     replies.expectMessage(SupervisorReply.OK);
     reports.expect("started a", "stopped a:shutdown");
     stop(sup);
+  }
+
+  @Test
+  void infinityWaitsForTheChildHoweverLongItTakes() {
+    expectWaitedForUntilItStops(trapping("a", TestChild.OnShutdown.IGNORE, Shutdown.infinity()),
+        Duration.ofHours(1), new TestChild.ExitWith(io.baton.process.ExitReason.shutdown()));
   }
 
   @Test

@@ -111,4 +111,18 @@ class SimpleOneForOneTest extends SupervisorFixture {
     reports.expect("stopped session:shutdown", "stopped session:shutdown",
         "stopped session:shutdown", "supervisor_exited:normal");
   }
+
+  /** Property (OTP get_childspec/2): a dynamic child's ref and the template's id answer the template. */
+  @Test
+  void getChildSpecOfADynamicChildAnswersItsTemplate() {
+    SupervisorSpec spec = sessions(RestartType.TEMPORARY);
+    var sup = start(spec);
+    var s1 = startSession(sup, "s1");
+    var template = new SupervisorReply.Spec(spec.children().get(0));
+    assertEquals(template, reply(sup, r -> new Supervisor.GetChildSpecOf(s1, r)));
+    assertEquals(template, reply(sup, r -> new Supervisor.GetChildSpec("session", r)));
+    assertEquals(new SupervisorReply.NotFound(),
+        reply(sup, r -> new Supervisor.GetChildSpecOf(sup, r)));
+    stop(sup);
+  }
 }

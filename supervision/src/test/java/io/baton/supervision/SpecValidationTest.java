@@ -20,6 +20,21 @@ class SpecValidationTest {
     return assertThrows(IllegalArgumentException.class, build::run).getMessage();
   }
 
+  /** Property (OTP): the default shutdown follows the child's type unless one was set explicitly. */
+  @Test
+  void theDefaultShutdownFollowsTheTypeUnlessSetExplicitly() {
+    ChildSpec retyped = worker("w").withType(ChildType.SUPERVISOR);
+    assertEquals(Shutdown.infinity(), retyped.shutdown());
+    assertEquals(Shutdown.timeout(Duration.ofSeconds(5)),
+        retyped.withType(ChildType.WORKER).shutdown());
+    ChildSpec explicit = worker("w").withShutdown(Shutdown.timeout(Duration.ofSeconds(2)));
+    assertEquals(Shutdown.timeout(Duration.ofSeconds(2)),
+        explicit.withType(ChildType.SUPERVISOR).shutdown());
+    assertEquals(Shutdown.brutalKill(), ChildSpec.supervisor("s", SupervisorSpec.oneForOne())
+        .withShutdown(Shutdown.brutalKill()).withType(ChildType.WORKER).shutdown());
+    assertTrue(explicit.hasExplicitShutdown());
+  }
+
   @Test
   void childDefaultsAreOtps() {
     ChildSpec worker = worker("w");

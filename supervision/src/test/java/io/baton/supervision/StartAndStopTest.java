@@ -1,6 +1,8 @@
 package io.baton.supervision;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.baton.process.ExitReason;
 import io.baton.process.Links;
@@ -46,8 +48,8 @@ class StartAndStopTest extends SupervisorFixture {
         worker("c", () -> TestChild.StartMode.FAIL), worker("d")));
     expectLog("start a", "start b", "stop b", "stop a");
     reports.expect("started a", "started b", "start_error c", "stopped b:shutdown",
-        "stopped a:shutdown", "supervisor_exited:{shutdown,failed_to_start_child 'c': "
-            + "Abnormal[java.lang.IllegalStateException: start of c failed]}");
+        "stopped a:shutdown",
+        "supervisor_exited:{shutdown,{failed_to_start_child,c,start of c failed}}");
     watcher.expectTerminated(sup);
     log.expectNoMessage(Duration.ofMillis(200));
   }
@@ -58,8 +60,7 @@ class StartAndStopTest extends SupervisorFixture {
       throw new IllegalArgumentException("no config");
     })));
     reports.expect("started a", "start_error broken", "stopped a:shutdown",
-        "supervisor_exited:{shutdown,failed_to_start_child 'broken': "
-            + "Abnormal[java.lang.IllegalArgumentException: no config]}");
+        "supervisor_exited:{shutdown,{failed_to_start_child,broken,no config}}");
     expectTerminated(sup);
   }
 
@@ -97,8 +98,37 @@ class StartAndStopTest extends SupervisorFixture {
     var sup = start(oneForOne(worker("a"), ChildSpec.supervisor("inner", inner), worker("c")));
     expectLog("start a", "stop a");
     reports.expect("started a", "start_error inner", "stopped a:shutdown",
-        "supervisor_exited:{shutdown,failed_to_start_child 'inner': "
-            + "Shutdown[term=failed_to_start_child 'x': *");
+        "supervisor_exited:{shutdown,{failed_to_start_child,inner,"
+            + "{shutdown,{failed_to_start_child,x,start of x failed}}}}");
     expectTerminated(sup);
+  }
+
+  /**
+   * Property (OTP {@code {shutdown, {failed_to_start_child, Id, Reason}}}): the exit reason of a
+   * supervisor whose child failed to start is a value a monitor can match, naming the child and
+   * carrying its cause, nested one level per supervisor.
+   */
+  @Test
+  void aFailedStartExitsWithAStructuredReasonNamingTheChildAndItsCause() {
+    var inner = SupervisorSpec.oneForOne()
+        .withChildren(List.of(worker("x", () -> TestChild.StartMode.FAIL)));
+    TestProbe<Object> downs = kit.createTestProbe();
+    var sup = kit.spawn(Links.linkable(Behaviors.<Object>setup(ctx -> {
+      var tree = ctx.spawn(Supervisor.create(oneForOne(ChildSpec.supervisor("inner", inner))), "t");
+      Links.monitor(ctx, tree, d -> d);
+      return Behaviors.receiveMessage(m -> {
+        downs.ref().tell(m);
+        return Behaviors.same();
+      });
+    })));
+    var down = downs.expectMessageClass(io.baton.process.Down.class, Duration.ofSeconds(10));
+    var outer = assertInstanceOf(ExitReason.FailedToStartChild.class, down.reason());
+    assertEquals("inner", outer.childId());
+    var cause = assertInstanceOf(ExitReason.FailedToStartChild.class, outer.cause());
+    assertEquals("x", cause.childId());
+    assertEquals(new ExitReason.Abnormal(IllegalStateException.class.getName(),
+        "start of x failed", null), cause.cause());
+    assertTrue(down.reason().isNormalOrShutdown(), "it is a shutdown: no transient restart");
+    kit.stop(sup);
   }
 }

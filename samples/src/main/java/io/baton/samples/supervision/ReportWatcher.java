@@ -172,9 +172,11 @@ final class ReportWatcher {
   }
 
   /**
-   * An actor's place in the tree, from its path: {@code /user/root/payments-3} becomes {@code
-   * root/payments}. A Baton supervisor names each child actor {@code <child id>-<number>}; the
-   * number is dropped so that a restarted supervisor keeps its name.
+   * An actor's place in the tree, from its path: {@code /user/root} becomes {@code root}, and a
+   * child of that root supervisor, {@code /system/baton-tree-1-root/payments-3}, becomes {@code
+   * root/payments} (a root supervisor runs its tree as the system actor {@code
+   * baton-tree-<n>-<root's name>}). A Baton supervisor names each child actor {@code <child
+   * id>-<number>}; the number is dropped so that a restarted supervisor keeps its name.
    */
   static String treePath(ActorRef<?> ref) {
     List<String> names = new ArrayList<>();
@@ -182,6 +184,10 @@ final class ReportWatcher {
       names.add(element.replaceFirst("-\\d+$", ""));
     }
     if (!names.isEmpty() && names.get(0).equals("user")) {
+      names.remove(0);
+    } else if (names.size() >= 2 && names.get(0).equals("system")
+        && names.get(1).matches("baton-tree-\\d+-.+")) {
+      names.set(1, names.get(1).replaceFirst("baton-tree-\\d+-", ""));
       names.remove(0);
     }
     return String.join("/", names);

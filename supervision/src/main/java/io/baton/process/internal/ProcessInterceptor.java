@@ -4,6 +4,7 @@ import io.baton.process.ExitReason;
 import io.baton.process.ExitSignal;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.BehaviorInterceptor;
@@ -21,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * links and monitors.
  *
  * <p>How an exit is recognised: an exception escaping the behaviour (its reason, see {@link
- * ExitReason#of}); the behaviour returning {@code Behaviors.stopped()} ({@code normal}); a fatal
+ * ExitReason#of}); the behaviour returning {@code Behaviors.stopped()} ({@code normal}, or the
+ * reason of its parent's exit signal if it stops while handling that signal); a fatal
  * exit signal ({@code ProcessExit} thrown here); and a stop with none of these, which can only be
  * a stop from outside ({@code context.stop} by the parent, a brutal kill, or the actor system
  * ending), reported as {@code killed}.
@@ -35,8 +37,12 @@ public final class ProcessInterceptor<T> extends BehaviorInterceptor<Object, T> 
   private static final Logger LOG = LoggerFactory.getLogger(ProcessInterceptor.class);
 
   private final ProcessState state;
-  /** True when an outer layer already makes this actor a process: this layer then does nothing. */
-  private boolean passthrough;
+  /**
+   * The process layer that already makes this actor a process, when this one is redundant (a
+   * Baton process started as a supervised child, say): this layer then only tells it the reason of
+   * a failure, which the stop supervision wrapped around this layer would otherwise hide from it.
+   */
+  private ProcessState outer;
 
   private ProcessInterceptor(ProcessState state) {
     super(Object.class);
@@ -71,18 +77,22 @@ public final class ProcessInterceptor<T> extends BehaviorInterceptor<Object, T> 
 
   @Override
   public Behavior<T> aroundStart(TypedActorContext<Object> ctx, PreStartTarget<T> target) {
-    ProcessState outer = ProcessState.enclosing(ctx.asJava());
-    if (outer != null) {
-      passthrough = true;
+    ProcessState enclosing = ProcessState.enclosing(ctx.asJava());
+    if (enclosing != null) {
+      outer = enclosing;
       outer.adopt(state);
-      return target.start(ctx);
+      return tellingOuterOfFailure(() -> target.start(ctx));
     }
     state.bind(ctx.asJava());
-    ProcessState previous = state.enter();
+    ProcessState[] current = ProcessState.currentSlot();
+    ProcessState previous = current[0];
+    current[0] = state;
     try {
       Behavior<T> started = target.start(ctx);
       if (Behavior.isAlive(started)) {
         state.startCompleted();
+      } else if (state.exitReason() != null && !state.exitReason().isNormal()) {
+        state.startFailed(); // an inner, redundant layer saw the start fail
       } else {
         state.exited(ExitReason.normal());
       }
@@ -92,7 +102,7 @@ public final class ProcessInterceptor<T> extends BehaviorInterceptor<Object, T> 
       state.startFailed();
       throw failure;
     } finally {
-      ProcessState.leave(previous);
+      current[0] = previous;
     }
   }
 
@@ -100,10 +110,12 @@ public final class ProcessInterceptor<T> extends BehaviorInterceptor<Object, T> 
   @SuppressWarnings("unchecked")
   public Behavior<T> aroundReceive(
       TypedActorContext<Object> ctx, Object message, ReceiveTarget<T> target) {
-    if (passthrough) {
-      return target.apply(ctx, (T) message);
+    if (outer != null) {
+      return tellingOuterOfFailure(() -> target.apply(ctx, (T) message));
     }
-    ProcessState previous = state.enter();
+    ProcessState[] current = ProcessState.currentSlot();
+    ProcessState previous = current[0];
+    current[0] = state;
     try {
       if (message instanceof ProcessSignal signal) {
         List<Object> deliveries = state.onSignal(signal);
@@ -113,20 +125,22 @@ public final class ProcessInterceptor<T> extends BehaviorInterceptor<Object, T> 
         for (int i = 1; i < deliveries.size(); i++) {
           ctx.asJava().getSelf().tell(deliveries.get(i));
         }
-        return deliverToBehavior(ctx, (T) deliveries.get(0), target);
+        return deliverToBehavior(
+            ctx, (T) deliveries.get(0), target, state.reasonIfStoppedHandling(signal));
       }
-      return deliverToBehavior(ctx, (T) message, target);
+      return deliverToBehavior(ctx, (T) message, target, ExitReason.normal());
     } finally {
-      ProcessState.leave(previous);
+      current[0] = previous;
     }
   }
 
+  /** Hands {@code message} to the behaviour; if it stops, the process exits {@code ifStopped}. */
   private Behavior<T> deliverToBehavior(
-      TypedActorContext<Object> ctx, T message, ReceiveTarget<T> target) {
+      TypedActorContext<Object> ctx, T message, ReceiveTarget<T> target, ExitReason ifStopped) {
     try {
       Behavior<T> next = target.apply(ctx, message);
       if (!Behavior.isAlive(next)) {
-        state.exited(ExitReason.normal());
+        state.exited(ifStopped);
       }
       return next;
     } catch (Throwable failure) {
@@ -138,10 +152,12 @@ public final class ProcessInterceptor<T> extends BehaviorInterceptor<Object, T> 
   @Override
   public Behavior<T> aroundSignal(
       TypedActorContext<Object> ctx, Signal signal, SignalTarget<T> target) {
-    if (passthrough) {
-      return target.apply(ctx, signal);
+    if (outer != null) {
+      return tellingOuterOfFailure(() -> target.apply(ctx, signal));
     }
-    ProcessState previous = state.enter();
+    ProcessState[] current = ProcessState.currentSlot();
+    ProcessState previous = current[0];
+    current[0] = state;
     try {
       Behavior<T> next = target.apply(ctx, signal);
       if (signal == PostStop.instance()) {
@@ -154,7 +170,17 @@ public final class ProcessInterceptor<T> extends BehaviorInterceptor<Object, T> 
       exitOnFailure(ctx, failure);
       throw failure;
     } finally {
-      ProcessState.leave(previous);
+      current[0] = previous;
+    }
+  }
+
+  /** For a redundant layer: runs {@code step}; a failure's reason is recorded on the outer layer. */
+  private Behavior<T> tellingOuterOfFailure(Supplier<Behavior<T>> step) {
+    try {
+      return step.get();
+    } catch (Throwable failure) { // also a checked exception a Java handler threw
+      outer.exited(ExitReason.of(failure));
+      throw failure;
     }
   }
 

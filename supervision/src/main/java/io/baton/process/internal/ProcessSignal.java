@@ -10,8 +10,14 @@ import org.apache.pekko.actor.typed.ActorRef;
  */
 public sealed interface ProcessSignal {
 
-  /** {@code from} linked itself to the receiver; the receiver links back. */
-  record Link(ActorRef<Object> from) implements ProcessSignal {}
+  /**
+   * {@code from} linked itself to the receiver; the receiver links back and, if {@code confirm},
+   * answers {@link LinkAccepted}.
+   */
+  record Link(ActorRef<Object> from, boolean confirm) implements ProcessSignal {}
+
+  /** The receiver of a confirmed {@link Link} from this process took it. */
+  record LinkAccepted(ActorRef<Object> from) implements ProcessSignal {}
 
   /** {@code from} removed its link to the receiver; the receiver removes its side. */
   record Unlink(ActorRef<Object> from) implements ProcessSignal {}

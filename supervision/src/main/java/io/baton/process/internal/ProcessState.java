@@ -3,6 +3,7 @@ package io.baton.process.internal;
 import io.baton.process.Down;
 import io.baton.process.ExitReason;
 import io.baton.process.ExitSignal;
+import io.baton.process.LinkResult;
 import io.baton.process.MonitorRef;
 import io.baton.process.ProcessExit;
 import java.time.Duration;
@@ -44,7 +45,15 @@ import org.apache.pekko.actor.typed.javadsl.Adapter;
  */
 public final class ProcessState {
 
-  private static final ThreadLocal<ProcessState> CURRENT = new ThreadLocal<>();
+  /**
+   * The process whose actor runs on this thread, in a one-element slot per thread: entering and
+   * leaving are two array writes after one {@code ThreadLocal.get}. (A plain {@code
+   * ThreadLocal<ProcessState>} cleared with {@code remove()} after each message made every next
+   * message allocate a new weakly referenced map entry: the largest cost of the process layer on
+   * the message path, as profiled with JFR.)
+   */
+  private static final ThreadLocal<ProcessState[]> CURRENT =
+      ThreadLocal.withInitial(() -> new ProcessState[1]);
   private static final String GRACE_KEY = "baton.process.remote-exit-signal-grace";
 
   /**
@@ -74,8 +83,13 @@ public final class ProcessState {
   private Map<String, Monitoring> monitors = Collections.emptyMap();
   private Set<MonitoredBy> monitoredBy = Collections.emptySet();
   private Set<ActorRef<Object>> awaitingExitSignal = Collections.emptySet();
+  /** Links asked with {@link #tryLink} that the peer has not taken yet, with their adapters. */
+  private Map<ActorRef<Object>, Function<LinkResult, Object>> unconfirmedLinks =
+      Collections.emptyMap();
   private Set<ActorRef<Object>> watched = Collections.emptySet();
   private org.apache.pekko.actor.ActorRef sensor;
+  /** Whether the sensor listens for {@code NodeLoss} reports (once a remote peer is watched). */
+  private boolean listeningForNodeLoss;
   private ExitReason exitReason;
   private boolean startDeferred;
   private long monitorCounter;
@@ -91,7 +105,7 @@ public final class ProcessState {
    * context}; fails with a message saying how to make the actor a process if it is not one.
    */
   public static ProcessState current(ActorContext<?> context) {
-    ProcessState state = CURRENT.get();
+    ProcessState state = CURRENT.get()[0];
     if (state == null || !state.self.equals(context.getSelf())) {
       throw new IllegalStateException(
           "actor "
@@ -105,7 +119,7 @@ public final class ProcessState {
 
   /** The process layer already running this actor's start, if an outer layer wraps it. */
   static ProcessState enclosing(ActorContext<?> context) {
-    ProcessState state = CURRENT.get();
+    ProcessState state = CURRENT.get()[0];
     return state != null && state.self.equals(context.getSelf()) ? state : null;
   }
 
@@ -116,18 +130,12 @@ public final class ProcessState {
     }
   }
 
-  ProcessState enter() {
-    ProcessState previous = CURRENT.get();
-    CURRENT.set(this);
-    return previous;
-  }
-
-  static void leave(ProcessState previous) {
-    if (previous == null) {
-      CURRENT.remove();
-    } else {
-      CURRENT.set(previous);
-    }
+  /**
+   * This thread's slot for the running process: set it to the process on entering its actor's
+   * message or signal handling, and back to what it held on leaving.
+   */
+  static ProcessState[] currentSlot() {
+    return CURRENT.get();
   }
 
   @SuppressWarnings("unchecked")
@@ -192,13 +200,39 @@ public final class ProcessState {
     }
     if (mutableLinks().add(peer)) {
       watch(peer);
-      peer.tell(new ProcessSignal.Link(self));
+      peer.tell(new ProcessSignal.Link(self, false));
     }
+  }
+
+  /**
+   * Links to {@code other} and answers, once, through {@code adapter}: {@link LinkResult.Linked}
+   * when {@code other} took the link, or {@link LinkResult.Failed} (and no link, no exit signal)
+   * when it was gone before. Already linked, or linking to itself: {@code Linked} at once.
+   */
+  @SuppressWarnings("unchecked")
+  public <T> void tryLink(ActorRef<?> other, Function<LinkResult, T> adapter) {
+    ActorRef<Object> peer = other.unsafeUpcast();
+    Function<LinkResult, Object> answer = (Function<LinkResult, Object>) adapter;
+    if (exitReason != null) {
+      return;
+    }
+    if (peer.equals(self) || links.contains(peer)) {
+      self.tell(answer.apply(new LinkResult.Linked(peer)));
+      return;
+    }
+    mutableLinks().add(peer);
+    if (unconfirmedLinks.isEmpty()) {
+      unconfirmedLinks = new HashMap<>();
+    }
+    unconfirmedLinks.put(peer, answer);
+    watch(peer);
+    peer.tell(new ProcessSignal.Link(self, true));
   }
 
   /** Removes the link to {@code other} on both sides; no exit signal over it arrives after this. */
   public void unlink(ActorRef<?> other) {
     ActorRef<Object> peer = other.unsafeUpcast();
+    unconfirmedLinks.remove(peer);
     if (links.remove(peer)) {
       peer.tell(new ProcessSignal.Unlink(self));
       unwatchIfUnused(peer);
@@ -248,7 +282,9 @@ public final class ProcessState {
     if (exitReason != null) {
       return;
     }
-    exitReason = reason instanceof ExitReason.Kill ? ExitReason.killed() : reason;
+    // A process that exits with reason kill is seen as kill (OTP): only a kill *signal* received
+    // becomes killed, and onExit makes that translation before calling here.
+    exitReason = reason;
     if (self == null) {
       return; // failed before it was bound: nobody can have linked yet
     }
@@ -260,6 +296,35 @@ public final class ProcessState {
     }
     links = Collections.emptySet();
     monitoredBy = Collections.emptySet();
+  }
+
+  /**
+   * Records {@code reason} as the exit reason of a process that is stopping now (from its
+   * behaviour's {@code PostStop}, say), and tells links and monitors; a no-op once an exit reason
+   * is recorded. Use it when the stop would otherwise be seen as {@code killed}.
+   */
+  public void stoppingWith(ExitReason reason) {
+    exited(reason);
+  }
+
+  /**
+   * The reason this process exits with if its behaviour stops while handling the delivery of
+   * {@code signal}: an exit signal from its parent (its Baton supervisor, or, without one, the
+   * Pekko parent) with a reason other than {@code normal} makes it exit with that reason, as OTP's
+   * gen_server exits with its parent's reason; anything else is a {@code normal} stop.
+   */
+  ExitReason reasonIfStoppedHandling(ProcessSignal signal) {
+    if (signal instanceof ProcessSignal.Exit exit && !exit.reason().isNormal() && isParent(exit.from())) {
+      return exit.reason();
+    }
+    return ExitReason.normal();
+  }
+
+  private boolean isParent(ActorRef<Object> from) {
+    if (parent != null) {
+      return parent.equals(from);
+    }
+    return Adapter.toClassic(context).parent().equals(Adapter.toClassic(from));
   }
 
   /** Exits with {@code reason} now: records it, tells links and monitors, and throws. */
@@ -289,8 +354,18 @@ public final class ProcessState {
     } else if (signal instanceof ProcessSignal.Link link) {
       if (exitReason != null) {
         link.from().tell(new ProcessSignal.Exit(self, exitReason, true));
-      } else if (mutableLinks().add(link.from())) {
+        return List.of();
+      }
+      if (mutableLinks().add(link.from())) {
         watch(link.from());
+      }
+      if (link.confirm()) {
+        link.from().tell(new ProcessSignal.LinkAccepted(self));
+      }
+    } else if (signal instanceof ProcessSignal.LinkAccepted accepted) {
+      Function<LinkResult, Object> answer = unconfirmedLinks.remove(accepted.from());
+      if (answer != null) {
+        return List.of(answer.apply(new LinkResult.Linked(accepted.from())));
       }
     } else if (signal instanceof ProcessSignal.Unlink unlink) {
       if (links.remove(unlink.from())) {
@@ -308,6 +383,13 @@ public final class ProcessState {
   }
 
   private List<Object> onExit(ActorRef<Object> from, ExitReason reason, boolean viaLink) {
+    if (viaLink && unconfirmedLinks.containsKey(from)) {
+      // The peer took the link while exiting: the link was made, then the peer exited.
+      List<Object> deliveries = new ArrayList<>(2);
+      deliveries.add(unconfirmedLinks.remove(from).apply(new LinkResult.Linked(from)));
+      deliveries.addAll(onExit(from, reason, true));
+      return deliveries;
+    }
     if (viaLink) {
       if (!links.remove(from)) {
         return List.of(); // unlinked meanwhile: the signal no longer applies
@@ -373,7 +455,12 @@ public final class ProcessState {
             entry.getValue().adapter().apply(new Down(new MonitorRef(entry.getKey()), peer, reason)));
       }
     }
-    if (links.contains(peer)) {
+    Function<LinkResult, Object> unconfirmed = unconfirmedLinks.remove(peer);
+    if (unconfirmed != null) {
+      // Gone before it took the link: no link, no exit signal; the caller is told instead.
+      links.remove(peer);
+      deliveries.add(unconfirmed.apply(new LinkResult.Failed(peer, reason)));
+    } else if (links.contains(peer)) {
       deliveries.addAll(onExit(peer, reason, true));
     }
     return deliveries;
@@ -406,6 +493,10 @@ public final class ProcessState {
     }
     if (watched.add(peer)) {
       sensor().tell(new PeerDeathSensor.Watch(Adapter.toClassic(peer)), null);
+      if (!listeningForNodeLoss && !peer.path().address().hasLocalScope()) {
+        listeningForNodeLoss = true;
+        PeerDeathSensor.listenForNodeLoss(sensor, Adapter.toClassic(context.getSystem()));
+      }
     }
   }
 
