@@ -88,11 +88,7 @@ class CoordinatorHostUnderOpenLoadIT {
     Path v2 = BankNodeJvms.jar("baton.samples.v2.jar");
     Path script = startScript();
     try (BankOpenLoad load = openLoad()) {
-      load.openAccounts();
-      load.start();
-      awaitLoadSeconds(load, WARM_UP_SECONDS); // phase "load": a cold cluster, not asserted
-      load.markPhase("before");
-      awaitLoadSeconds(load, 8);
+      startWarmedUp(load);
       load.markPhase("upgrade");
       List<String> command = new ArrayList<>(List.of(BankNodeJvms.java(), "-Xmx128m", "-jar",
           BankNodeJvms.jar("baton.samples.jar").toString(), "upgrade",
@@ -133,11 +129,7 @@ class CoordinatorHostUnderOpenLoadIT {
   void aKillOfTheCoordinatorsHostWithSagasInFlightGivesUpNoRequest() throws Exception {
     NodeProcess[] nodes = startCluster();
     try (BankOpenLoad load = openLoad()) {
-      load.openAccounts();
-      load.start();
-      awaitLoadSeconds(load, WARM_UP_SECONDS); // phase "load": a cold cluster, not asserted
-      load.markPhase("before");
-      awaitLoadSeconds(load, 8);
+      startWarmedUp(load);
       load.markPhase("takeover");
       nodes[0].process.destroyForcibly();
       nodes[0].process.waitFor(10, TimeUnit.SECONDS);
@@ -172,6 +164,18 @@ class CoordinatorHostUnderOpenLoadIT {
     Path dir = Path.of("target", "open-load-reports");
     Files.createDirectories(dir);
     Files.writeString(dir.resolve(name + "-" + System.currentTimeMillis() + ".txt"), text);
+  }
+
+  /**
+   * Opens the accounts, starts the load, lets it warm the cluster up (phase "load", not asserted)
+   * and runs 8 s of phase "before".
+   */
+  private static void startWarmedUp(BankOpenLoad load) throws Exception {
+    load.openAccounts();
+    load.start();
+    awaitLoadSeconds(load, WARM_UP_SECONDS);
+    load.markPhase("before");
+    awaitLoadSeconds(load, 8);
   }
 
   /** No request of a measured phase was given up. */
