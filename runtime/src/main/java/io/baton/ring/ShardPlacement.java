@@ -280,7 +280,7 @@ public final class ShardPlacement {
   /**
    * Once the load is balanced, the idle shards (below {@link #IDLE_RATE}): from the node with the
    * most to the node with the fewest, half the difference, when it exceeds {@code tolerance}
-   * shards. They move no load, so the load balance stays as it is, but a node that rejoined (an
+   * shards and a fifth of the average idle count. They move no load, so the load balance stays as it is, but a node that rejoined (an
    * undrained or upgraded node gets its hot shards back by load first) also gets its share of the
    * rest, and a later takeover or drain spreads over every node.
    */
@@ -311,7 +311,10 @@ public final class ShardPlacement {
       }
     }
     int difference = idle.get(most).size() - idle.get(fewest).size();
-    if (most.equals(fewest) || difference <= tolerance) {
+    // Shards near the idle rate change sides as their rates move: a fifth of the average idle
+    // count is also accepted as even, so that such noise moves nothing.
+    double average = idle.values().stream().mapToInt(List::size).average().orElse(0);
+    if (most.equals(fewest) || difference <= Math.max(tolerance, 0.2 * average)) {
       return List.of();
     }
     List<String> candidates = new ArrayList<>(idle.get(most));

@@ -217,12 +217,13 @@ final class FakeCluster implements NodeController, ClusterProbe {
       } else if (node.up && node.underReplicatedSteps > 0) {
         node.underReplicatedSteps--;
       } else if (node.up && node.wantsShards && !node.drained) {
+        // The rebalancer moves two shards a step until the node holds about its share.
         SimNode from = busiestOther(node, n -> n.shards > 1);
         if (from != null) {
           from.shards -= 2;
           node.shards += 2;
         }
-        node.wantsShards = false;
+        node.wantsShards = from != null && from.shards > node.shards + 2;
       }
     }
   }

@@ -276,25 +276,41 @@ class RollingUpgradeTest {
    * coordinator does not find it balanced, or client requests waiting (shards without a home).
    */
   @Test
-  void aNodeIsNotDoneWhileATypeIsUnbalancedOrRequestsWait() {
-    io.baton.ring.RebalanceActivity balanced = new io.baton.ring.RebalanceActivity(
-        "a", "account", 0, 3, 12, null, true);
+  void aNodeIsNotDoneWhileShardsMoveRequestsWaitOrItLacksItsShare() {
+    io.baton.ring.RebalanceActivity quiet = new io.baton.ring.RebalanceActivity(
+        "a", "account", 0, 3, 12, null, false);
     io.baton.ring.RebalanceActivity moving = new io.baton.ring.RebalanceActivity(
         "a", "transfer", 4, 3, 12, null, false);
     io.baton.ops.NodeStatus.Stall stall = new io.baton.ops.NodeStatus.Stall(
         "transfer", 7, 2_000, java.util.List.of("3", "4"), java.util.List.of("4"));
-    assertNull(RollingUpgrade.unsettled(statusWith(java.util.List.of(balanced),
-        java.util.List.of())));
-    String unbalanced = RollingUpgrade.unsettled(statusWith(java.util.List.of(balanced, moving),
-        java.util.List.of()));
-    assertTrue(unbalanced.contains("transfer not balanced yet (4 shard(s) moving)"), unbalanced);
-    String waiting = RollingUpgrade.unsettled(statusWith(java.util.List.of(balanced),
-        java.util.List.of(stall)));
+    assertNull(RollingUpgrade.unsettled(statusWith(java.util.List.of(quiet),
+        java.util.List.of()), null));
+    String unbalanced = RollingUpgrade.unsettled(statusWith(java.util.List.of(quiet, moving),
+        java.util.List.of()), null);
+    assertTrue(unbalanced.contains("transfer has 4 shard(s) in hand-off"), unbalanced);
+    String waiting = RollingUpgrade.unsettled(statusWith(java.util.List.of(quiet),
+        java.util.List.of(stall)), null);
     assertTrue(waiting.contains("7 request(s) waiting") && waiting.contains("1 shard(s) without"),
         waiting);
     String note = RollingUpgrade.stallNote(statusWith(java.util.List.of(), java.util.List.of(stall)));
     assertEquals("; STALL: transfer 7 waiting (oldest 2.0 s, 1 shard(s) without a home)", note);
     assertEquals("", RollingUpgrade.stallNote(statusWith(java.util.List.of(), java.util.List.of())));
+
+    // The upgraded node must have its share back: under half the others' average is not done.
+    java.util.function.Function<Integer, io.baton.ops.NodeStatus> withShards = mine ->
+        new io.baton.ops.NodeStatus(null, java.util.List.of(), java.util.List.of(), null, null,
+            java.util.List.of(node("a", mine), node("b", 40), node("c", 30)),
+            new io.baton.ops.NodeStatus.Progress(java.util.List.of(), java.util.List.of(),
+                java.util.List.of(), java.util.List.of()), null);
+    String lacking = RollingUpgrade.unsettled(withShards.apply(10), "a");
+    assertTrue(lacking.contains("it holds 10 shard(s), under half the others' average of 35"),
+        lacking);
+    assertNull(RollingUpgrade.unsettled(withShards.apply(18), "a"));
+  }
+
+  private static io.baton.ops.NodeStatus.ClusterNode node(String address, int shards) {
+    return new io.baton.ops.NodeStatus.ClusterNode(address, 1, "Up", true, false, true, address,
+        "0.1.0", "1", java.util.Map.of(), java.util.Map.of(), shards, 0L, null, null, null);
   }
 
   private static io.baton.ops.NodeStatus statusWith(
