@@ -41,6 +41,7 @@ class TransportSecurityProcessTest {
     try (LocalCluster cluster = LocalCluster.builder(SecureNodeMain.class).nodes(2)
         .clusterName(CLUSTER).name("transport-security")
         .jvmOptions("-Dbaton.node.tls.dev-ca-dir=" + clusterCa).start()) {
+      // (The harness runs every cluster on dev-mode TLS; the CA is named here to be explicit.)
       cluster.awaitAllUp(START);
       cluster.send("node2", "sign e1 member");
       cluster.awaitLine("node2", "^SIGN-ACK e1 \\[member\\]$", LONG);
@@ -50,10 +51,10 @@ class TransportSecurityProcessTest {
       String target = "--target=" + cluster.address("node1");
       String quickHandshake = "-Dpekko.remote.artery.advanced.handshake-timeout=5s";
       try (LocalCluster plaintext = LocalCluster.builder(OutsiderMain.class).nodes(1)
-              .clusterName(CLUSTER).name("transport-security-plaintext-outsider")
+              .clusterName(CLUSTER).name("transport-security-plaintext-outsider").devCa(false)
               .jvmOptions(quickHandshake).arguments(target).start();
           LocalCluster foreign = LocalCluster.builder(OutsiderMain.class).nodes(1)
-              .clusterName(CLUSTER).name("transport-security-foreign-outsider")
+              .clusterName(CLUSTER).name("transport-security-foreign-outsider").devCa(false)
               .jvmOptions(quickHandshake,
                   "-Dbaton.node.tls.key-store=" + intruderKeys,
                   "-Dbaton.node.tls.key-store-password=" + DevCertificateAuthority.PASSWORD,
