@@ -70,6 +70,12 @@ import org.slf4j.LoggerFactory;
  * the others ask (waiting at most {@code baton.ops.report-timeout}); a node that does not answer
  * is shown as {@code answered: false}.
  *
+ * <h2>Who may ask</h2>
+ * Every request passes {@link EndpointAccess#operatorEndpoint} first ({@code baton.ops.auth};
+ * docs/security.md): {@code /health} is open, other reads need a token once a token file is
+ * configured, and the POSTs need a full-rights token, a {@code Host} naming the endpoint and no
+ * foreign {@code Origin}; refusals are 401/403 with a JSON error.
+ *
  * <h2>Lifecycle</h2>
  * One per actor system, a Pekko extension: {@link #get} creates it, and Baton's {@code
  * reference.conf} lists it in {@code pekko.library-extensions}, so every node creates it at start.

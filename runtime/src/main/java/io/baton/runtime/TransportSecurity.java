@@ -2,8 +2,7 @@ package io.baton.runtime;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
+import io.baton.security.Loopback;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -182,7 +181,7 @@ public sealed interface TransportSecurity {
     String bind = config.hasPath("pekko.remote.artery.bind.hostname")
         ? config.getString("pekko.remote.artery.bind.hostname") : "";
     for (String host : bind.isEmpty() ? List.of(node.host()) : List.of(node.host(), bind)) {
-      if (!isLoopback(host)) {
+      if (!Loopback.only(host)) {
         throw new IllegalArgumentException("node '" + node.name() + "' would serve its cluster"
             + " port in plaintext on " + host + ", which is not a loopback address: anyone who"
             + " reaches it could join the cluster or send an entity a message. Turn on TLS ("
@@ -193,18 +192,7 @@ public sealed interface TransportSecurity {
     }
   }
 
-  private static boolean isLoopback(String host) {
-    try {
-      for (InetAddress address : InetAddress.getAllByName(host)) {
-        if (!address.isLoopbackAddress()) {
-          return false;
-        }
-      }
-      return true;
-    } catch (UnknownHostException e) {
-      return false;
-    }
-  }
+
 
   private static String string(Config tls, String key) {
     try {

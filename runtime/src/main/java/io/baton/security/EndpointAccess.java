@@ -1,8 +1,6 @@
 package io.baton.security;
 
 import com.typesafe.config.Config;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Objects;
@@ -105,7 +103,7 @@ public record EndpointAccess(String path, boolean off, Optional<TokenFile> full,
     boolean off = mode(auth, path);
     Optional<TokenFile> full = tokens(auth, path, "token-file");
     String host = config.getString("baton.client.http.host");
-    if (!off && full.isEmpty() && !isLoopback(host)) {
+    if (!off && full.isEmpty() && !Loopback.only(host)) {
       throw new IllegalArgumentException("the client entry point would take any caller on "
           + host + " (baton.client.http.host), which is not a loopback address: set " + path
           + ".token-file to a file of bearer tokens, or " + path + ".mode = off if a gateway in"
@@ -228,18 +226,5 @@ public record EndpointAccess(String path, boolean off, Optional<TokenFile> full,
     String file = auth.getString(key).strip();
     return file.isEmpty() ? Optional.empty()
         : Optional.of(TokenFile.read(Path.of(file), path + "." + key));
-  }
-
-  private static boolean isLoopback(String host) {
-    try {
-      for (InetAddress address : InetAddress.getAllByName(host)) {
-        if (!address.isLoopbackAddress()) {
-          return false;
-        }
-      }
-      return true;
-    } catch (UnknownHostException e) {
-      return false;
-    }
   }
 }
