@@ -57,7 +57,7 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * because one JVM may start several nodes and file locks are per process), and every file is
  * written to a temporary name and moved into place, so a reader never sees half a store. Keys are
  * EC P-256, generated in-process with the JDK's providers; BouncyCastle only builds and signs the
- * certificates (docs/decisions/0018-cluster-transport-tls.md says why not keytool).
+ * certificates (docs/decisions/0020-cluster-transport-tls.md says why not keytool).
  */
 final class DevCertificateAuthority {
 

@@ -14,7 +14,7 @@ import java.util.stream.Collectors;
  * kind ({@link Access}) and its {@code Authorization}, {@code Origin} and {@code Host} headers.
  * Immutable; the token files it holds re-read themselves when they change ({@link TokenFile}).
  *
- * <p>The rules, in order (docs/decisions/0019-endpoint-authentication.md says why):
+ * <p>The rules, in order (docs/decisions/0021-endpoint-authentication.md says why):
  *
  * <ol>
  *   <li>{@link Access#OPEN} requests (the operator endpoint's {@code /health}, for probes) are
