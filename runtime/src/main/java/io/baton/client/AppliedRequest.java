@@ -1,5 +1,6 @@
 package io.baton.client;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.baton.runtime.ClusterSerializable;
 import java.util.Objects;
@@ -10,14 +11,26 @@ import java.util.Objects;
  * event handler adds it to the {@link IdempotencyLog}, so it is persisted, replicated and replayed
  * with the event that applied the request.
  *
+ * <p>It also keeps a digest of the request's payload ({@link PayloadDigest}), so that the same
+ * key sent again with another payload is refused as a reused key rather than answered with the
+ * first request's result. Records written before digests existed have none and are not checked.
+ *
+ * @param payloadDigest the digest of the applied request's payload; null when unknown
  * @param <R> the result type
  */
 public record AppliedRequest<R>(
     String requestId,
     @JsonTypeInfo(use = JsonTypeInfo.Id.CLASS, include = JsonTypeInfo.As.WRAPPER_ARRAY) R result,
-    long appliedAtMillis) implements ClusterSerializable {
+    long appliedAtMillis,
+    @JsonInclude(JsonInclude.Include.NON_NULL) String payloadDigest)
+    implements ClusterSerializable {
 
   public AppliedRequest {
     Objects.requireNonNull(requestId, "requestId");
+  }
+
+  /** A record without a payload digest (its key is not checked against a payload). */
+  public AppliedRequest(String requestId, R result, long appliedAtMillis) {
+    this(requestId, result, appliedAtMillis, null);
   }
 }

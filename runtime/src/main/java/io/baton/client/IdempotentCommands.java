@@ -17,7 +17,9 @@ import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
  *
  * <ol>
  *   <li>the request id is in the log: reply {@link Reply.AlreadyApplied} with the recorded result,
- *       persist nothing;
+ *       persist nothing; unless the record's payload digest differs from this request's payload:
+ *       then the key was reused for another request, and the reply is {@link Reply.Rejected}
+ *       ({@link Reply.Rejected#KEY_REUSED});
  *   <li>it is not, but was issued at or before the log's horizon: reply {@link Reply.Rejected}
  *       ({@link Reply.Rejected#BEYOND_RETENTION}), as its record may have been dropped;
  *   <li>its deadline has passed: reply {@link Reply.Rejected} ({@link
@@ -112,7 +114,12 @@ public final class IdempotentCommands<State, R> {
     IdempotencyLog<R> log = logOf.apply(state);
     String id = request.requestId();
     Optional<AppliedRequest<R>> recorded = log.lookup(id);
+    String digest = PayloadDigest.of(request.payload());
     if (recorded.isPresent()) {
+      String first = recorded.get().payloadDigest();
+      if (first != null && digest != null && !first.equals(digest)) {
+        return effects.reply(replyTo, new Reply.Rejected<>(id, Reply.Rejected.KEY_REUSED));
+      }
       return effects.reply(replyTo, new Reply.AlreadyApplied<>(id, recorded.get().result()));
     }
     if (log.mayHaveForgotten(request)) {
@@ -127,7 +134,7 @@ public final class IdempotentCommands<State, R> {
       return effects.reply(replyTo, new Reply.Rejected<>(id, reject.reason()));
     }
     Decision.Apply<Event, R> apply = (Decision.Apply<Event, R>) decision;
-    Event event = apply.event().apply(new AppliedRequest<>(id, apply.result(), now));
+    Event event = apply.event().apply(new AppliedRequest<>(id, apply.result(), now, digest));
     return effects.persist(event).thenReply(replyTo, after -> {
       AppliedRequest<R> stored = logOf.apply(after).lookup(id).orElseThrow(() ->
           new IllegalStateException("request " + id + " was persisted but the event handler did"

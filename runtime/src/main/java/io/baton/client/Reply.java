@@ -65,6 +65,12 @@ public sealed interface Reply<R> extends ClusterSerializable {
      */
     public static final String BEYOND_RETENTION = "beyond-retention";
 
+    /**
+     * The request's idempotency key was already used for a request with another payload: the key
+     * was reused for another operation. Final for that key; use a new key for the new request.
+     */
+    public static final String KEY_REUSED = "idempotency-key-reused";
+
     public Rejected {
       Objects.requireNonNull(requestId, "requestId");
       Objects.requireNonNull(reason, "reason");

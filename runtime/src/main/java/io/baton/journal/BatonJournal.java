@@ -68,6 +68,7 @@ public final class BatonJournal extends AsyncWriteJournal {
   private final Map<String, Long> fenced = new ConcurrentHashMap<>();
   private final Serialization serialization;
   private final ExecutionContextExecutor reads;
+  private final io.baton.limits.Limits limits;
 
   /** Called by Pekko Persistence with the plugin's configuration block and its path. */
   public BatonJournal(Config config, String configPath) {
@@ -77,6 +78,7 @@ public final class BatonJournal extends AsyncWriteJournal {
     this.lease = JournalStoreRegistry.acquire(settings.store());
     this.store = lease.store();
     this.replication = JournalReplication.get(context().system());
+    this.limits = io.baton.limits.Limits.fromConfig(context().system().settings().config());
   }
 
   @Override
@@ -98,12 +100,17 @@ public final class BatonJournal extends AsyncWriteJournal {
       List<EventRecord> serialized = new ArrayList<>(events.size());
       try {
         for (PersistentRepr event : events) {
-          serialized.add(new EventRecord(event.persistenceId(), event.sequenceNr(),
-              serialization.serialize(event).get()));
+          byte[] bytes = serialization.serialize(event).get();
+          limits.checkEventSize(bytes.length, "event " + event.persistenceId() + "#"
+              + event.sequenceNr() + " (" + event.payload().getClass().getName() + ")");
+          serialized.add(new EventRecord(event.persistenceId(), event.sequenceNr(), bytes));
         }
+        checkFitsOneMessage(serialized);
         records.addAll(serialized);
         results.add(Optional.empty());
       } catch (Exception e) { // Try.get rethrows the serializer's exception: a rejection
+        LOG.warn("refused a write of {} events of {}: {}", events.size(),
+            events.isEmpty() ? "?" : events.get(0).persistenceId(), e.getMessage());
         results.add(Optional.of(e));
       }
     }
@@ -111,9 +118,24 @@ public final class BatonJournal extends AsyncWriteJournal {
     if (records.isEmpty()) {
       return ScalaFutures.unwrapped(CompletableFuture.completedFuture(outcome));
     }
-    CompletionStage<Iterable<Optional<Exception>>> stored =
-        epochsFor(records).thenCompose(epochs -> write(records, epochs)).thenApply(done -> outcome);
+    CompletionStage<Iterable<Optional<Exception>>> stored = replication.integrity()
+        .thenCompose(intact -> epochsFor(records)).thenCompose(epochs -> write(records, epochs)).thenApply(done -> outcome);
     return ScalaFutures.unwrapped(stored);
+  }
+
+  /**
+   * An atomic write goes to a replica as one message (its entity's part of a batch): refused here,
+   * before it is stored, if that message could not cross the transport.
+   */
+  private void checkFitsOneMessage(List<EventRecord> write) {
+    long bytes = JournalReplication.estimatedSize(write);
+    if (bytes > replication.maxMessageBytes()) {
+      throw new io.baton.limits.LimitExceededException(JournalReplication.FRAME_SIZE,
+          "an atomic write of " + write.size() + " events of " + write.get(0).persistenceId()
+              + " is about " + bytes + " bytes, more than one replication message carries ("
+              + replication.maxMessageBytes() + " bytes, below " + JournalReplication.FRAME_SIZE
+              + "): it is refused, not stored. Persist fewer or smaller events at once");
+    }
   }
 
   /** The epoch this node writes each persistence id under, taking ownership where needed. */
@@ -269,8 +291,10 @@ public final class BatonJournal extends AsyncWriteJournal {
    */
   @Override
   public Future<Long> doAsyncReadHighestSequenceNr(String persistenceId, long fromSequenceNr) {
-    return ScalaFutures.unwrapped(
-        acquire(persistenceId).thenApply(epoch -> store.highestSequenceNr(persistenceId)));
+    // A store opened from a damaged log serves nothing before it is repaired (StoreRepair).
+    return ScalaFutures.unwrapped(replication.integrity()
+        .thenCompose(intact -> acquire(persistenceId))
+        .thenApply(epoch -> store.highestSequenceNr(persistenceId)));
   }
 
   private PersistentRepr deserialize(EventRecord record) {

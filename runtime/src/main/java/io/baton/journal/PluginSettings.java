@@ -31,7 +31,9 @@ public record PluginSettings(JournalStoreSettings store, String readDispatcher) 
     JournalStoreSettings store = JournalStoreSettings.create(Path.of(dir))
         .withFsync(config.getBoolean("fsync"))
         .withMaxGroupRequests(maxRequests)
-        .withMaxGroupBytes(maxBytes);
+        .withMaxGroupBytes(maxBytes)
+        .withRepairDamagedLog(config.hasPath("integrity.on-damaged-log")
+            && onDamagedLog(configPath, config.getString("integrity.on-damaged-log")));
     return new PluginSettings(store, readDispatcher);
   }
 
@@ -47,6 +49,15 @@ public record PluginSettings(JournalStoreSettings store, String readDispatcher) 
       return new PluginSettings(journal.store(), config.getString("read-dispatcher"));
     }
     return fromConfig(config, configPath);
+  }
+
+  private static boolean onDamagedLog(String configPath, String value) {
+    return switch (value) {
+      case "repair" -> true;
+      case "refuse" -> false;
+      default -> throw invalid(configPath, "integrity.on-damaged-log", "\"" + value + "\"",
+          "repair or refuse");
+    };
   }
 
   private static IllegalArgumentException invalid(

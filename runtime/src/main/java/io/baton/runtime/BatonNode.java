@@ -112,12 +112,34 @@ public final class BatonNode implements AutoCloseable {
     for (String seed : config.getStringList("pekko.cluster.seed-nodes")) {
       seeds.add(org.apache.pekko.actor.AddressFromURIString.parse(seed));
     }
-    Config joinLater = ConfigFactory.parseMap(
-        Map.of("pekko.cluster.seed-nodes", List.of()), "BatonNode: joins after the journal")
+    // A data directory of another cluster is refused before anything opens it (issue 11).
+    ClusterIdentity.recordOrCheck(node.dataDir(), node.clusterName());
+    // A lone node (no seed but itself) has no copy to repair a damaged journal from: it refuses.
+    Address selfAddress = new Address("pekko", node.clusterName(), node.host(), node.port());
+    boolean lone = seeds.isEmpty() || seeds.equals(List.of(selfAddress));
+    Map<String, Object> facts = new HashMap<>();
+    facts.put("pekko.cluster.seed-nodes", List.of());
+    if (lone) {
+      facts.put("baton.journal.integrity.on-damaged-log", "refuse");
+    }
+    Config joinLater = ConfigFactory.parseMap(facts, "BatonNode: joins after the journal")
         .withFallback(config);
     ActorSystem<Void> system = ActorSystem.create(
         guardian(ProcessDeathDetector.Settings.fromConfig(joinLater)), node.clusterName(),
         joinLater);
+    try {
+      return started(node, system, seeds);
+    } catch (RuntimeException failed) {
+      // Start-up either fully succeeds or leaves nothing running: no half-started node whose
+      // ports are bound while its journal never opened (issue 11).
+      system.terminate();
+      system.getWhenTerminated().toCompletableFuture().join();
+      throw failed;
+    }
+  }
+
+  private static BatonNode started(NodeConfig node, ActorSystem<Void> system,
+      List<Address> seeds) {
     // Validates baton.upgrade.migrations now, rather than at the first write.
     SchemaVersions.get(system);
     io.baton.upgrade.internal.JoinGuard.install(system);

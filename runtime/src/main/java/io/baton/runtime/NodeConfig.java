@@ -223,6 +223,31 @@ public record NodeConfig(
    *
    * @throws IllegalArgumentException naming the key, if a {@code baton.node} value is not allowed
    */
+  /**
+   * Derived Pekko keys that must hold as derived, with the key they are derived from (or what
+   * Baton needs of them): a user's differing value fails the start instead of being overridden.
+   */
+  private static final Map<String, String> MUST_HOLD = Map.of(
+      "pekko.remote.artery.canonical.hostname", PATH + ".host",
+      "pekko.remote.artery.canonical.port", PATH + ".port",
+      "pekko.actor.provider", "Baton (a node is a cluster member: cluster)",
+      "pekko.actor.serializers.jackson-cbor", "Baton (its schema-versioned reader)");
+
+  /**
+   * Whether {@code key} of {@code base} was set by the user (in application.conf, a config the
+   * program built, or a -D property), rather than by a library's reference.conf.
+   */
+  private static boolean setByUser(Config base, String key) {
+    if (!base.hasPathOrNull(key)) {
+      return false;
+    }
+    com.typesafe.config.ConfigOrigin origin = base.getValue(key).origin();
+    String resource = origin.resource();
+    String description = String.valueOf(origin.description());
+    return !(resource != null && resource.endsWith("reference.conf"))
+        && !description.contains("reference.conf");
+  }
+
   public Config toPekkoConfig(Config base) {
     Config withReference = base.withFallback(ConfigFactory.defaultReference());
     Timing timing = Timing.fromConfig(withReference.getConfig(PATH));
@@ -278,6 +303,26 @@ public record NodeConfig(
 
     putShardingKeys(withReference.getConfig("baton.ring.sharding"), keys);
 
+    // Every key the user set wins over what Baton derives (issue 11: TLS is turned on the
+    // normal way, with pekko.remote.artery.transport = tls-tcp in application.conf), except the
+    // few that must equal the node's identity: a conflict there fails the start, naming both.
+    for (String key : new ArrayList<>(keys.keySet())) {
+      if (key.startsWith(PATH + ".") || !setByUser(base, key)) {
+        continue;
+      }
+      String mustEqual = MUST_HOLD.get(key);
+      if (mustEqual == null) {
+        keys.remove(key);
+        continue;
+      }
+      String user = base.getValue(key).unwrapped().toString();
+      if (!user.equals(String.valueOf(keys.get(key)))) {
+        throw new IllegalArgumentException(key + " = " + user + " (set in "
+            + base.getValue(key).origin().description() + ") conflicts with " + mustEqual
+            + " = " + keys.get(key) + ": Baton derives " + key + " from " + mustEqual
+            + "; set " + mustEqual + " and remove " + key);
+      }
+    }
     Config derived = ConfigFactory.parseMap(keys, "io.baton.runtime.NodeConfig of node " + name);
     return ConfigFactory.defaultOverrides()
         .withFallback(derived)

@@ -172,7 +172,7 @@ class IdempotentEntityClusterTest {
         });
     assertEquals(before.state(), after.state(), "recovery rebuilt the state and its log");
 
-    ClientResult<Long> retry = await(client.send("recovering", "r-1", 999L));
+    ClientResult<Long> retry = await(client.send("recovering", "r-1", 10L));
     assertEquals(new Reply.AlreadyApplied<>("r-1", 10L),
         ((ClientResult.Answered<Long>) retry).reply());
     assertEquals(30, get("recovering").state().balance());

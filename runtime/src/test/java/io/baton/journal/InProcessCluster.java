@@ -73,7 +73,7 @@ public final class InProcessCluster implements AutoCloseable {
   }
 
   /** The data directory of a node (by name). */
-  Path directory(String name) {
+  public Path directory(String name) {
     return root.resolve(name);
   }
 

@@ -54,7 +54,8 @@ class PluginConfigurationTest {
     PluginSettings snapshots = PluginSettings.forSnapshotStore(
         config.getConfig("baton.snapshot-store"), "baton.snapshot-store", config);
     assertEquals(journal.store(), snapshots.store());
-    assertEquals(JournalStoreSettings.create(dir).withFsync(false), journal.store());
+    assertEquals(JournalStoreSettings.create(dir).withFsync(false).withRepairDamagedLog(true),
+        journal.store());
   }
 
   /** An invalid value fails with the key, the value and what is allowed. */

@@ -150,4 +150,86 @@ class NodeConfigTest {
         pause.getMessage().contains("baton.node.failure-detector.acceptable-heartbeat-pause"),
         pause.getMessage());
   }
+
+  /**
+   * A Pekko key the user sets wins over Baton's derived default (TLS is turned on the normal
+   * way), the derived value stays a fallback above reference.conf, and a -D property is on top.
+   */
+  @Test
+  void aPekkoKeyTheUserSetsWinsOverTheDerivedDefaultAndSystemPropertiesStayOnTop() {
+    NodeConfig node = NodeConfig.fromArguments(List.of("--port=25530"), REFERENCE);
+    Config user = ConfigFactory.parseString("""
+        pekko.remote.artery.transport = tls-tcp
+        pekko.cluster.sharding.rebalance-interval = 7s
+        """, com.typesafe.config.ConfigParseOptions.defaults()
+        .setOriginDescription("application.conf"));
+    Config pekko = node.toPekkoConfig(user.withFallback(REFERENCE));
+    assertEquals("tls-tcp", pekko.getString("pekko.remote.artery.transport"));
+    assertEquals(Duration.ofSeconds(7),
+        pekko.getDuration("pekko.cluster.sharding.rebalance-interval"));
+    assertEquals(Duration.ofSeconds(2),
+        pekko.getDuration("pekko.cluster.sharding.handoff-timeout"), "derived where not set");
+    System.setProperty("pekko.remote.artery.transport", "tcp");
+    try {
+      ConfigFactory.invalidateCaches();
+      assertEquals("tcp", node.toPekkoConfig(user.withFallback(REFERENCE))
+          .getString("pekko.remote.artery.transport"));
+    } finally {
+      System.clearProperty("pekko.remote.artery.transport");
+      ConfigFactory.invalidateCaches();
+    }
+  }
+
+  /** A Pekko key that must equal a baton.node key fails the start, naming both, if it differs. */
+  @Test
+  void aCanonicalPortThatConflictsWithTheNodePortFailsNamingBothKeys() {
+    NodeConfig node = NodeConfig.fromArguments(List.of("--port=25530"), REFERENCE);
+    Config user = ConfigFactory.parseString("pekko.remote.artery.canonical.port = 25999");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> node.toPekkoConfig(user.withFallback(REFERENCE)));
+    assertTrue(e.getMessage().contains("pekko.remote.artery.canonical.port"), e.getMessage());
+    assertTrue(e.getMessage().contains("baton.node.port"), e.getMessage());
+    Config same = ConfigFactory.parseString("pekko.remote.artery.canonical.port = 25530");
+    assertEquals(25530, node.toPekkoConfig(same.withFallback(REFERENCE))
+        .getInt("pekko.remote.artery.canonical.port"));
+  }
+
+  /**
+   * Property: sharding for small clusters: 100 shards per type and the coordinator's state by
+   * plain majority, unless the user's configuration says otherwise.
+   */
+  @Test
+  void shardingGetsAHundredShardsAndMajorityCoordinatorStateByDefault() {
+    Config config = node("--port=2552").toPekkoConfig(REFERENCE);
+    assertEquals(100, config.getInt("pekko.cluster.sharding.number-of-shards"));
+    assertEquals(0, config.getInt("pekko.cluster.sharding.coordinator-state.write-majority-plus"));
+    assertEquals(0, config.getInt("pekko.cluster.sharding.coordinator-state.read-majority-plus"));
+    assertEquals(1, config.getInt("pekko.cluster.sharding.distributed-data.majority-min-cap"));
+    assertEquals(5000, config.getDuration("pekko.cluster.sharding.updating-state-timeout")
+        .toMillis());
+    Config user = ConfigFactory.parseString("baton.ring.sharding.number-of-shards = 30")
+        .withFallback(REFERENCE);
+    assertEquals(30, node("--port=2552").toPekkoConfig(user)
+        .getInt("pekko.cluster.sharding.number-of-shards"));
+    IllegalArgumentException bad = org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class, () -> node("--port=2552").toPekkoConfig(
+            ConfigFactory.parseString("baton.ring.sharding.number-of-shards = 0")
+                .withFallback(REFERENCE)));
+    assertTrue(bad.getMessage().contains("baton.ring.sharding.number-of-shards"),
+        bad.getMessage());
+  }
+
+  /** Property: a joiner that would hash entities to other shards is refused, naming both values. */
+  @Test
+  void aJoinerWithAnotherShardCountIsRefused() {
+    var checker = new io.baton.ring.ShardCountJoinChecker();
+    Config ours = ConfigFactory.parseString("pekko.cluster.sharding.number-of-shards = 100");
+    Config same = ConfigFactory.parseString("pekko.cluster.sharding.number-of-shards = 100");
+    Config other = ConfigFactory.parseString("pekko.cluster.sharding.number-of-shards = 1000");
+    assertTrue(checker.check(same, ours) instanceof org.apache.pekko.cluster.Valid$);
+    var refused = checker.check(other, ours);
+    assertTrue(refused instanceof org.apache.pekko.cluster.Invalid, "" + refused);
+    String message = ((org.apache.pekko.cluster.Invalid) refused).errorMessages().head();
+    assertTrue(message.contains("1000") && message.contains("100"), message);
+  }
 }

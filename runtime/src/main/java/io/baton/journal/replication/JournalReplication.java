@@ -96,13 +96,21 @@ public final class JournalReplication implements Extension {
       new ConcurrentHashMap<>();
   /** How many times one write follows the ring to new targets before it fails. */
   private static final int MAX_REROUTES = 3;
+  /** The configuration key of the transport's frame size, which bounds every message. */
+  public static final String FRAME_SIZE = "pekko.remote.artery.advanced.maximum-frame-size";
   /**
-   * The most payload one replication message carries: well below artery's default frame size
-   * (256 KiB), so that a batch is never too large to send.
+   * Bytes of a frame kept for what a replication message holds beyond its events' estimated size
+   * (Artery's envelope, the actor paths, the owner's address, the CBOR framing).
    */
-  private static final long MAX_BATCH_BYTES = 128 * 1024;
+  static final long FRAME_RESERVE = 8 * 1024;
+  /** The most bytes of events one replication message carries: the frame less the reserve. */
+  private final long maxMessageBytes;
   private final ConcurrentHashMap<String, ReplicaCatchUp.Progress> catchUp =
       new ConcurrentHashMap<>();
+  /** The key of how long a damaged store waits for a member to repair it from. */
+  static final String REPAIR_TIMEOUT = "baton.journal.integrity.repair-timeout";
+  /** The repair of a store opened from a damaged log; done at once for an intact store. */
+  private final StoreRepair repair;
 
   private JournalReplication(ExtendedActorSystem system) {
     Config config = system.settings().config();
@@ -110,12 +118,13 @@ public final class JournalReplication implements Extension {
         "baton.journal");
     this.typed = Adapter.toTyped(system);
     this.settings = ReplicationSettings.fromConfig(config.getConfig("baton.journal.replication"));
+    this.maxMessageBytes = messageBound(config);
     this.lease = JournalStoreRegistry.acquire(plugin.store());
     this.store = lease.store();
     this.ringView = new RingView(system);
     this.self = ringView.self().toString();
     ActorRef<ReplicationMessage> local = typed.systemActorOf(
-        ReplicaEndpoint.create(store, self), ReplicaEndpoint.NAME, Props.empty());
+        ReplicaEndpoint.create(store, self, maxMessageBytes), ReplicaEndpoint.NAME, Props.empty());
     endpoints.put(ringView.self(), local);
     typed.systemActorOf(ReplicaCatchUp.create(this, catchUp, ringView.isClustered()),
         "baton-journal-catch-up", Props.empty());
@@ -123,6 +132,72 @@ public final class JournalReplication implements Extension {
       typed.systemActorOf(ringWatch(), "baton-journal-ring-watch", Props.empty());
     }
     system.registerOnTermination(lease::close);
+    java.util.Optional<String> damage = store.damage();
+    this.repair = damage.isEmpty() ? StoreRepair.none(this, store)
+        : StoreRepair.start(this, store, damage.get(), config.getDuration(REPAIR_TIMEOUT));
+  }
+
+  /**
+   * Completes when this node's store may be served: at once for an intact store; for one opened
+   * from a damaged write-ahead log, once it was repaired from the other members ({@link
+   * StoreRepair}). Fails, with what to do, if it cannot be. The journal waits for it before any
+   * recovery or write.
+   */
+  public CompletionStage<Void> integrity() {
+    return repair.done();
+  }
+
+  /** The members a damaged store can be repaired from: none until this node is Up. */
+  List<Address> repairSources() {
+    if (!ringView.isClustered() || !ringView.ring().nodes().contains(ringView.self())) {
+      return List.of();
+    }
+    List<Address> others = new ArrayList<>(ringView.reachableMembers());
+    others.remove(ringView.self());
+    others.removeAll(left);
+    return others;
+  }
+
+  void schedule(java.time.Duration delay, Runnable action) {
+    typed.scheduler().scheduleOnce(delay, action, typed.executionContext());
+  }
+
+  CompletionStage<ReplicationMessage.Held> listHeld(Address member, String after, int max) {
+    return AskPattern.<ReplicationMessage, ReplicationMessage.Held>ask(endpoint(member),
+        replyTo -> new ReplicationMessage.ListHeld(after, max, replyTo), settings.ackTimeout(),
+        typed.scheduler());
+  }
+
+  /**
+   * The most bytes of events one replication message carries, below the transport's frame size;
+   * checked at start against {@code baton.limits.max-event-bytes}, so that every event the journal
+   * accepts fits in one message.
+   */
+  static long messageBound(Config config) {
+    long frame = config.getBytes(FRAME_SIZE);
+    long bound = frame - FRAME_RESERVE;
+    io.baton.limits.Limits limits = io.baton.limits.Limits.fromConfig(config);
+    // The largest event with an entity id of the longest allowed length, as a message sees it.
+    long largest = limits.maxEventBytes() + ReplicaLink.EVENT_OVERHEAD
+        + 2L * 3 * (limits.maxEntityIdLength() + 256);
+    if (largest > bound) {
+      throw new IllegalArgumentException(io.baton.limits.Limits.PATH + ".max-event-bytes = "
+          + limits.maxEventBytes() + " does not fit in one replication message under "
+          + FRAME_SIZE + " = " + frame + " (an event of that size, with its persistence id,"
+          + " takes about " + (largest + FRAME_RESERVE) + " bytes of a frame): lower the"
+          + " first or raise the second (on every node)");
+    }
+    return bound;
+  }
+
+  /** The estimated bytes of one persistence id's {@code events} in a replication message. */
+  public static long estimatedSize(List<EventRecord> events) {
+    return ReplicaLink.size(events);
+  }
+
+  /** The most bytes of events one replication message carries (see {@link #messageBound}). */
+  public long maxMessageBytes() {
+    return maxMessageBytes;
   }
 
   /** The node's store. */
@@ -320,7 +395,7 @@ public final class JournalReplication implements Extension {
   }
 
   private ReplicaLink link(Address target) {
-    return links.computeIfAbsent(target, address -> new ReplicaLink(address, MAX_BATCH_BYTES,
+    return links.computeIfAbsent(target, address -> new ReplicaLink(address, maxMessageBytes,
         batch -> AskPattern.ask(endpoint(address),
             replyTo -> new ReplicationMessage.Replicate(self, batch.events(), batch.epochs(),
                 replyTo),
@@ -713,7 +788,7 @@ public final class JournalReplication implements Extension {
         replicatedEvents.get(), catchUp.values().stream()
             .map(c -> new ReplicationStatus.CatchUp(c.target(), c.pidsPending(), c.pidsInPass(),
                 c.eventsCopied(), c.caughtUp()))
-            .toList());
+            .toList(), repair.describe());
   }
 
 }

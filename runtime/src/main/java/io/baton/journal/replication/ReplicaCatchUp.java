@@ -194,8 +194,9 @@ final class ReplicaCatchUp {
     if (from > to) {
       return java.util.concurrent.CompletableFuture.completedFuture(sent);
     }
-    List<EventRecord> batch =
-        store.read(pid, from, to, replication.settings().catchUpBatchSize());
+    List<EventRecord> batch = ReplicaLink.fitting(
+        store.read(pid, from, to, replication.settings().catchUpBatchSize()),
+        replication.maxMessageBytes());
     if (batch.isEmpty()) {
       return java.util.concurrent.CompletableFuture.completedFuture(sent);
     }

@@ -43,8 +43,11 @@ public final class ReplicaEndpoint {
   /**
    * @param store the node's store
    * @param self this node's address, as it names itself in replies
+   * @param maxMessageBytes the most bytes of events one reply carries (a range read answers a
+   *     prefix that fits; the reader asks again from where it ends)
    */
-  public static Behavior<ReplicationMessage> create(JournalStore store, String self) {
+  public static Behavior<ReplicationMessage> create(JournalStore store, String self,
+      long maxMessageBytes) {
     return Behaviors.setup(
         context -> {
           Executor executor = context.getExecutionContext();
@@ -95,7 +98,8 @@ public final class ReplicaEndpoint {
                       reply =
                           new RangeReply(
                               self,
-                              store.read(read.persistenceId(), read.from(), read.to(), read.max()),
+                              ReplicaLink.fitting(store.read(read.persistenceId(), read.from(),
+                                  read.to(), read.max()), maxMessageBytes),
                               null);
                     } catch (RuntimeException e) {
                       reply = new RangeReply(self, List.of(), e.getMessage());
@@ -142,6 +146,26 @@ public final class ReplicaEndpoint {
                       reply = new ReplicationMessage.SnapshotReply(self, null, e.getMessage());
                     }
                     read.replyTo().tell(reply);
+                    return Behaviors.same();
+                  })
+              .onMessage(
+                  ReplicationMessage.ListHeld.class,
+                  list -> {
+                    ReplicationMessage.Held held;
+                    try {
+                      List<String> ids = store.persistenceIds(list.after(), list.max());
+                      List<ReplicationMessage.HeldEntity> entities = new java.util.ArrayList<>();
+                      for (String pid : ids) {
+                        entities.add(new ReplicationMessage.HeldEntity(pid, store.epoch(pid),
+                            store.contiguousSequenceNr(pid)));
+                      }
+                      held = new ReplicationMessage.Held(self, entities,
+                          ids.size() == list.max(), null);
+                    } catch (RuntimeException e) {
+                      held = new ReplicationMessage.Held(self, List.of(), false,
+                          String.valueOf(e.getMessage()));
+                    }
+                    list.replyTo().tell(held);
                     return Behaviors.same();
                   })
               .onMessage(

@@ -3,6 +3,7 @@ package io.baton.journal.replication;
 import io.baton.journal.store.EventRecord;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -19,6 +20,14 @@ import org.apache.pekko.actor.Address;
  * <p>A batch may hold several entities' writes. The replica answers per entity, so one entity
  * whose writer is stale fails only its own writes (with {@link FencedException}).
  *
+ * <p><b>Bounded by bytes.</b> Artery drops a message larger than its maximum frame (PITFALLS.md)
+ * and the ask waiting for it only times out, holding every write queued behind it. So no message
+ * is ever larger than {@code maxMessageBytes} (estimated by {@link #size}): a write is split into
+ * its entities' parts (the replica stores and answers each entity on its own anyway, so a part is
+ * the unit of atomicity there), parts are packed into batches up to the bound, and a write one of
+ * whose entity parts alone exceeds it is failed at once with {@link OversizedWriteException},
+ * never sent. The journal refuses such writes before they are stored, so this is the last line.
+  *
  * <p>Thread-safe: writes are submitted from any thread; the queue is guarded by {@code this}.
  */
 final class ReplicaLink {
@@ -26,28 +35,62 @@ final class ReplicaLink {
   private static final org.slf4j.Logger LOG =
       org.slf4j.LoggerFactory.getLogger(ReplicaLink.class);
 
-  /** One write waiting for the replica. */
-  private record Pending(
-      List<EventRecord> events, Map<String, Long> epochs, CompletableFuture<Void> done) {}
+  /** Estimated bytes of one event in a message beyond its payload and persistence id. */
+  static final int EVENT_OVERHEAD = 48;
+
+  /** One write waiting for the replica: done once all its parts are confirmed. */
+  private static final class Pending {
+    final CompletableFuture<Void> done = new CompletableFuture<>();
+    int partsLeft;
+  }
+
+  /** One entity's events of one write: the unit a batch is made of. */
+  private record Part(String persistenceId, List<EventRecord> events, long epoch, long bytes,
+      Pending write) {}
 
   private final Address target;
-  private final long maxBatchBytes;
+  private final long maxMessageBytes;
   private final Function<Batch, CompletionStage<ReplicationMessage.ReplicateReply>> send;
-  private List<Pending> queued = new ArrayList<>();
+  private List<Part> queued = new ArrayList<>();
   private long queuedEvents;
   private long inFlightEvents;
   private boolean inFlight;
-  private List<Pending> inFlightBatch = List.of();
+  private List<Part> inFlightBatch = List.of();
   private boolean abandoned;
 
   /** A batch as it goes out: the events of every write in it, and each entity's epoch. */
   record Batch(List<EventRecord> events, Map<String, Long> epochs) {}
 
-  ReplicaLink(Address target, long maxBatchBytes,
+  ReplicaLink(Address target, long maxMessageBytes,
       Function<Batch, CompletionStage<ReplicationMessage.ReplicateReply>> send) {
     this.target = target;
-    this.maxBatchBytes = maxBatchBytes;
+    this.maxMessageBytes = maxMessageBytes;
     this.send = send;
+  }
+
+  /** The estimated bytes of {@code events} of one persistence id in a replication message. */
+  static long size(List<EventRecord> events) {
+    long bytes = 0;
+    for (EventRecord event : events) {
+      bytes += event.payload().length + EVENT_OVERHEAD
+          + 2L * event.persistenceId().length() * 3; // UTF-8: at most 3 bytes a char; pid twice
+    }
+    return bytes;
+  }
+
+  /**
+   * The longest prefix of {@code events} (one persistence id, in order) that fits in one message
+   * of {@code maxMessageBytes}, at least the first event: what one catch-up or repair step sends.
+   */
+  static List<EventRecord> fitting(List<EventRecord> events, long maxMessageBytes) {
+    long bytes = 0;
+    for (int i = 0; i < events.size(); i++) {
+      bytes += size(List.of(events.get(i)));
+      if (bytes > maxMessageBytes && i > 0) {
+        return events.subList(0, i);
+      }
+    }
+    return events;
   }
 
   private synchronized boolean isAbandoned() {
@@ -61,45 +104,62 @@ final class ReplicaLink {
 
   /** Queues a write; the stage completes when the replica has it durably. */
   CompletableFuture<Void> submit(List<EventRecord> events, Map<String, Long> epochs) {
-    Pending pending = new Pending(events, epochs, new CompletableFuture<>());
-    List<Pending> batch;
+    Pending pending = new Pending();
+    Map<String, List<EventRecord>> byEntity = new LinkedHashMap<>();
+    for (EventRecord event : events) {
+      byEntity.computeIfAbsent(event.persistenceId(), pid -> new ArrayList<>()).add(event);
+    }
+    List<Part> parts = new ArrayList<>(byEntity.size());
+    for (Map.Entry<String, List<EventRecord>> entity : byEntity.entrySet()) {
+      long bytes = size(entity.getValue());
+      if (bytes > maxMessageBytes) {
+        pending.done.completeExceptionally(new OversizedWriteException(entity.getKey(), bytes,
+            maxMessageBytes));
+        return pending.done;
+      }
+      Long epoch = epochs.get(entity.getKey());
+      parts.add(new Part(entity.getKey(), entity.getValue(), epoch == null ? 0L : epoch, bytes,
+          pending));
+    }
+    pending.partsLeft = parts.size();
+    if (parts.isEmpty()) {
+      pending.done.complete(null);
+      return pending.done;
+    }
+    List<Part> batch;
     synchronized (this) {
       if (abandoned) {
-        pending.done().completeExceptionally(new ReplicaLeftRing(target + " left the ring"));
-        return pending.done();
+        pending.done.completeExceptionally(new ReplicaLeftRing(target + " left the ring"));
+        return pending.done;
       }
-      queued.add(pending);
+      queued.addAll(parts);
       queuedEvents += events.size();
       if (inFlight) {
-        return pending.done();
+        return pending.done;
       }
       batch = takeBatch();
     }
     dispatch(batch);
-    return pending.done();
+    return pending.done;
   }
 
-  /** Takes queued writes, oldest first, up to the batch size (at least one). Holds the lock. */
-  private List<Pending> takeBatch() {
-    List<Pending> batch = new ArrayList<>();
+  /** Takes queued parts, oldest first, up to the message bound (at least one). Holds the lock. */
+  private List<Part> takeBatch() {
+    List<Part> batch = new ArrayList<>();
     long bytes = 0;
     int taken = 0;
-    for (Pending pending : queued) {
-      long size = 0;
-      for (EventRecord event : pending.events()) {
-        size += event.payload().length + 64;
-      }
-      if (!batch.isEmpty() && bytes + size > maxBatchBytes) {
+    for (Part part : queued) {
+      if (!batch.isEmpty() && bytes + part.bytes() > maxMessageBytes) {
         break;
       }
-      batch.add(pending);
-      bytes += size;
+      batch.add(part);
+      bytes += part.bytes();
       taken++;
     }
     queued = new ArrayList<>(queued.subList(taken, queued.size()));
     long events = 0;
-    for (Pending pending : batch) {
-      events += pending.events().size();
+    for (Part part : batch) {
+      events += part.events().size();
     }
     queuedEvents -= events;
     inFlightEvents = events;
@@ -114,7 +174,7 @@ final class ReplicaLink {
    * submit. A late answer to the batch in flight changes nothing.
    */
   void abandon() {
-    List<Pending> waiting = new ArrayList<>();
+    List<Part> waiting = new ArrayList<>();
     synchronized (this) {
       abandoned = true;
       waiting.addAll(inFlightBatch);
@@ -122,19 +182,17 @@ final class ReplicaLink {
       queued = new ArrayList<>();
       queuedEvents = 0;
     }
-    for (Pending pending : waiting) {
-      pending.done().completeExceptionally(new ReplicaLeftRing(target + " left the ring"));
+    for (Part part : waiting) {
+      part.write().done.completeExceptionally(new ReplicaLeftRing(target + " left the ring"));
     }
   }
 
-  private void dispatch(List<Pending> batch) {
+  private void dispatch(List<Part> batch) {
     List<EventRecord> events = new ArrayList<>();
     Map<String, Long> epochs = new HashMap<>();
-    for (Pending pending : batch) {
-      events.addAll(pending.events());
-      for (Map.Entry<String, Long> epoch : pending.epochs().entrySet()) {
-        epochs.merge(epoch.getKey(), epoch.getValue(), Math::max);
-      }
+    for (Part part : batch) {
+      events.addAll(part.events());
+      epochs.merge(part.persistenceId(), part.epoch(), Math::max);
     }
     CompletionStage<ReplicationMessage.ReplicateReply> reply;
     try {
@@ -148,10 +206,10 @@ final class ReplicaLink {
         LOG.warn("Replica {} did not confirm a batch of {} events after {} ms: {}", target,
             events.size(), (System.nanoTime() - sentAt) / 1_000_000, failure.toString());
       }
-      for (Pending pending : batch) {
-        complete(pending, answer, failure);
+      for (Part part : batch) {
+        complete(part, answer, failure);
       }
-      List<Pending> next;
+      List<Part> next;
       synchronized (this) {
         inFlightEvents = 0;
         inFlight = false;
@@ -165,28 +223,32 @@ final class ReplicaLink {
     });
   }
 
-  private void complete(
-      Pending pending, ReplicationMessage.ReplicateReply answer, Throwable failure) {
+  private void complete(Part part, ReplicationMessage.ReplicateReply answer, Throwable failure) {
+    CompletableFuture<Void> done = part.write().done;
     if (failure != null) {
-      pending.done().completeExceptionally(new ReplicationException("replica " + target
+      done.completeExceptionally(new ReplicationException("replica " + target
           + " did not confirm the write: " + failure.getMessage() + ". The write is not"
           + " acknowledged; writes succeed again once the replica answers or the cluster"
           + " removes it", failure));
     } else if (answer instanceof ReplicationMessage.Replicated replicated) {
-      for (String pid : pending.epochs().keySet()) {
-        Long current = replicated.fenced().get(pid);
-        if (current != null) {
-          pending.done().completeExceptionally(new FencedException(pid,
-              pending.epochs().get(pid), current, replicated.replica()));
-          return;
-        }
+      Long current = replicated.fenced().get(part.persistenceId());
+      if (current != null) {
+        done.completeExceptionally(new FencedException(part.persistenceId(), part.epoch(),
+            current, replicated.replica()));
+        return;
       }
-      pending.done().complete(null);
+      boolean last;
+      synchronized (part.write()) {
+        last = --part.write().partsLeft == 0;
+      }
+      if (last) {
+        done.complete(null);
+      }
     } else if (answer instanceof ReplicationMessage.ReplicaFailed failed) {
-      pending.done().completeExceptionally(new ReplicationException("replica "
+      done.completeExceptionally(new ReplicationException("replica "
           + failed.replica() + " could not store the write: " + failed.reason()));
     } else {
-      pending.done().completeExceptionally(new ReplicationException("replica " + target
+      done.completeExceptionally(new ReplicationException("replica " + target
           + " answered " + answer));
     }
   }

@@ -5,7 +5,7 @@ package io.baton.journal.replication;
  * acknowledged. Nothing is lost that was acknowledged; the behaviour may retry once the ring has
  * settled (a crashed replica is removed by the Split Brain Resolver within seconds).
  */
-public final class ReplicationException extends RuntimeException {
+public class ReplicationException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   public ReplicationException(String message, Throwable cause) {

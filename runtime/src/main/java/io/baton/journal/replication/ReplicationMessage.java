@@ -107,4 +107,18 @@ public sealed interface ReplicationMessage {
   /** The answer to {@link QueryHighest}. */
   record Highest(String replica, Map<String, Long> contiguousSequenceNrs)
       implements ReplicationMessage {}
+
+  /**
+   * Tell what this node holds, a page at a time: up to {@code max} persistence ids after {@code
+   * after} (empty: from the first). A node whose store was damaged asks this of every member to
+   * find what it lost ({@link StoreRepair}).
+   */
+  record ListHeld(String after, int max, ActorRef<Held> replyTo) implements ReplicationMessage {}
+
+  /** One page of {@link ListHeld}; {@code more} when the replica holds further ids. */
+  record Held(String replica, List<HeldEntity> entities, boolean more, String error)
+      implements ReplicationMessage {}
+
+  /** What a replica holds of one entity: its epoch, and its events 1..contiguous without a gap. */
+  record HeldEntity(String persistenceId, long epoch, long contiguousSequenceNr) {}
 }

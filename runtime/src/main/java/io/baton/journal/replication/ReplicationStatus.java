@@ -25,7 +25,8 @@ public record ReplicationStatus(
     boolean underReplicated,
     long inFlight,
     long replicatedEvents,
-    List<CatchUp> catchUp) {
+    List<CatchUp> catchUp,
+    String integrity) {
 
   /**
    * The catch-up of one replica target.

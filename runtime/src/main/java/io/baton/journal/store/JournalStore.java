@@ -26,6 +26,7 @@ import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.Slice;
 import org.rocksdb.Status;
+import org.rocksdb.WALRecoveryMode;
 import org.rocksdb.WriteOptions;
 
 /**
@@ -73,6 +74,12 @@ public final class JournalStore implements AutoCloseable {
 
   private static final long FORMAT_VERSION = 1;
   private static final byte[] FORMAT_KEY = "baton.store.format".getBytes(
+      java.nio.charset.StandardCharsets.US_ASCII);
+  /**
+   * Present in the default family while the store was opened from a damaged write-ahead log and
+   * not yet repaired from the replicas: survives a crash during the repair, so it starts again.
+   */
+  private static final byte[] REPAIR_KEY = "baton.store.repair-pending".getBytes(
       java.nio.charset.StandardCharsets.US_ASCII);
   private static final List<String> COLUMN_FAMILIES =
       List.of("events", "snapshots", "sequences", "epochs");
@@ -128,7 +135,84 @@ public final class JournalStore implements AutoCloseable {
     Objects.requireNonNull(settings, "settings");
     RocksDB.loadLibrary();
     Path directory = prepareDirectory(settings.directory());
+    try {
+      return open(settings, directory, WALRecoveryMode.AbsoluteConsistency);
+    } catch (DamagedStoreException damaged) {
+      if (!settings.repairDamagedLog()) {
+        throw damaged;
+      }
+      // Keep the intact prefix of the log and mark the store: the node copies what it lost
+      // from its replicas before it serves (JournalReplication), and only then clears the mark.
+      JournalStore store = open(settings, directory, WALRecoveryMode.PointInTimeRecovery);
+      try (WriteOptions sync = new WriteOptions().setSync(true)) {
+        store.db.put(sync, REPAIR_KEY, damaged.getMessage().getBytes(
+            java.nio.charset.StandardCharsets.UTF_8));
+      } catch (RocksDBException e) {
+        store.close();
+        throw new JournalStoreException("cannot mark the damaged store in " + directory
+            + " for repair: " + e.getMessage(), e);
+      }
+      return store;
+    }
+  }
+
+  /**
+   * Whether the store was opened from a damaged write-ahead log (with {@link
+   * JournalStoreSettings#repairDamagedLog()}) and has not been {@linkplain #markRepaired repaired}
+   * yet: it may lack acknowledged events and must not be served until it is.
+   */
+  public Optional<String> damage() {
+    try {
+      byte[] mark = db.get(REPAIR_KEY);
+      return mark == null ? Optional.empty()
+          : Optional.of(new String(mark, java.nio.charset.StandardCharsets.UTF_8));
+    } catch (RocksDBException e) {
+      throw new JournalStoreException("cannot read the repair mark in " + directory + ": "
+          + e.getMessage(), e);
+    }
+  }
+
+  /** The store holds again everything its replicas hold for it: clears {@link #damage()}. */
+  public void markRepaired() {
+    try (WriteOptions sync = new WriteOptions().setSync(true)) {
+      db.delete(sync, REPAIR_KEY);
+    } catch (RocksDBException e) {
+      throw new JournalStoreException("cannot clear the repair mark in " + directory + ": "
+          + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Up to {@code max} persistence ids this store holds events of, in key order, after {@code
+   * after} (empty: from the first).
+   */
+  public List<String> persistenceIds(String after, int max) {
+    return reading(() -> {
+      List<String> ids = new ArrayList<>();
+      try (RocksIterator it = db.newIterator(columns.sequences())) {
+        if (after.isEmpty()) {
+          it.seekToFirst();
+        } else {
+          it.seek(StoreKeys.pidKey(after));
+          if (it.isValid() && StoreKeys.persistenceId(it.key()).equals(after)) {
+            it.next();
+          }
+        }
+        for (; it.isValid() && ids.size() < max; it.next()) {
+          ids.add(StoreKeys.persistenceId(it.key()));
+        }
+        it.status();
+      }
+      return ids;
+    });
+  }
+
+  private static JournalStore open(JournalStoreSettings settings, Path directory,
+      WALRecoveryMode recovery) {
     DBOptions dbOptions = new DBOptions()
+        // A corrupt record anywhere in the log refuses the open (RocksDB's default drops the
+        // log from that record on, acknowledged writes included, and says nothing).
+        .setWalRecoveryMode(recovery)
         .setCreateIfMissing(true)
         .setCreateMissingColumnFamilies(true)
         .setKeepLogFileNum(3)
@@ -147,6 +231,9 @@ public final class JournalStore implements AutoCloseable {
     } catch (RocksDBException e) {
       cfOptions.close();
       dbOptions.close();
+      if (e.getStatus() != null && e.getStatus().getCode() == Status.Code.Corruption) {
+        throw new DamagedStoreException(directory, e);
+      }
       throw openFailure(directory, e);
     }
     JournalStore store = new JournalStore(settings, directory, db, dbOptions, cfOptions, handles);

@@ -18,9 +18,14 @@ import java.util.Objects;
  * @param maxGroupRequests most write requests coalesced into one group commit, at least 1
  * @param maxGroupBytes payload bytes after which a group commit stops taking more requests, at
  *     least 1 (a single larger request still goes through, alone)
+ * @param repairDamagedLog what to do with a write-ahead log that has a corrupt record: false (the
+ *     default) refuses to open ({@link DamagedStoreException}); true opens its intact prefix and
+ *     marks the store {@linkplain JournalStore#damage() damaged}, for a node that repairs it
+ *     from its replicas before it serves
  */
 public record JournalStoreSettings(
-    Path directory, boolean fsync, int maxGroupRequests, long maxGroupBytes) {
+    Path directory, boolean fsync, int maxGroupRequests, long maxGroupBytes,
+    boolean repairDamagedLog) {
 
   /** Default for {@link #maxGroupRequests()}. */
   public static final int DEFAULT_MAX_GROUP_REQUESTS = 4096;
@@ -47,26 +52,32 @@ public record JournalStoreSettings(
   /** Settings with the defaults for the given data directory. */
   public static JournalStoreSettings create(Path directory) {
     return new JournalStoreSettings(
-        directory, true, DEFAULT_MAX_GROUP_REQUESTS, DEFAULT_MAX_GROUP_BYTES);
+        directory, true, DEFAULT_MAX_GROUP_REQUESTS, DEFAULT_MAX_GROUP_BYTES, false);
   }
 
   /** A copy with another data directory. */
   public JournalStoreSettings withDirectory(Path directory) {
-    return new JournalStoreSettings(directory, fsync, maxGroupRequests, maxGroupBytes);
+    return new JournalStoreSettings(directory, fsync, maxGroupRequests, maxGroupBytes, repairDamagedLog);
   }
 
   /** A copy with fsync on or off. */
   public JournalStoreSettings withFsync(boolean fsync) {
-    return new JournalStoreSettings(directory, fsync, maxGroupRequests, maxGroupBytes);
+    return new JournalStoreSettings(directory, fsync, maxGroupRequests, maxGroupBytes, repairDamagedLog);
   }
 
   /** A copy with another limit on the requests of one group commit. */
   public JournalStoreSettings withMaxGroupRequests(int maxGroupRequests) {
-    return new JournalStoreSettings(directory, fsync, maxGroupRequests, maxGroupBytes);
+    return new JournalStoreSettings(directory, fsync, maxGroupRequests, maxGroupBytes, repairDamagedLog);
+  }
+
+  /** A copy that opens a damaged log for repair, or refuses it. */
+  public JournalStoreSettings withRepairDamagedLog(boolean repairDamagedLog) {
+    return new JournalStoreSettings(directory, fsync, maxGroupRequests, maxGroupBytes,
+        repairDamagedLog);
   }
 
   /** A copy with another limit on the payload bytes of one group commit. */
   public JournalStoreSettings withMaxGroupBytes(long maxGroupBytes) {
-    return new JournalStoreSettings(directory, fsync, maxGroupRequests, maxGroupBytes);
+    return new JournalStoreSettings(directory, fsync, maxGroupRequests, maxGroupBytes, repairDamagedLog);
   }
 }

@@ -3,6 +3,7 @@ package io.baton.upgrade.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
+import io.baton.limits.ReadBack;
 import io.baton.runtime.ClusterSerializable;
 import io.baton.upgrade.ClassSchema;
 import io.baton.upgrade.SchemaMigration;
@@ -28,6 +29,12 @@ import org.apache.pekko.serialization.jackson.JacksonObjectMapperProvider;
  * and class name) first; anything else (a newer version, a version no longer read, an unknown
  * class, a class that is not {@link ClusterSerializable}) fails with a {@link
  * SchemaVersionException} and is never dropped or guessed.
+ *
+ * <p><b>Readable or refused.</b> Bytes are returned only after they were parsed back under the
+ * mapper's own read constraints ({@link ReadBack}): a value Jackson would write but refuse to
+ * read (a 52,000-character map key) fails here, with {@link
+ * io.baton.limits.LimitExceededException}, so the journal rejects the event instead of storing
+ * what no replay could read.
  *
  * <p><b>Manifest and bytes agree.</b> Pekko asks for the manifest and the bytes of a value in two
  * calls, in either order (the journal asks for the manifest first, the snapshot codec for the bytes
@@ -87,17 +94,22 @@ public final class BatonSchemaSerializer extends SerializerWithStringManifest {
   public byte[] toBinary(Object value) {
     ClassSchema schema = versions().schemaOf(value.getClass());
     int version = pairedVersion(value, schema);
+    byte[] bytes;
     try {
       if (version == schema.currentVersion()) {
-        return mapper.writeValueAsBytes(value);
+        bytes = mapper.writeValueAsBytes(value);
+      } else {
+        SchemaMigration migration = schema.migration().orElseThrow();
+        JsonNode tree = migration.downgrade(version, mapper.valueToTree(value));
+        bytes = mapper.writeValueAsBytes(tree);
       }
-      SchemaMigration migration = schema.migration().orElseThrow();
-      JsonNode tree = migration.downgrade(version, mapper.valueToTree(value));
-      return mapper.writeValueAsBytes(tree);
     } catch (java.io.IOException e) {
       throw new IllegalArgumentException("Cannot serialize " + schema.className()
           + " at schema version " + version + ": " + e.getMessage(), e);
     }
+    // Nothing is written that this serializer's reader would refuse (decision 0016).
+    ReadBack.check(mapper.getFactory(), bytes, schema.className());
+    return bytes;
   }
 
   /** The version of this pair of calls: decided by the first, taken by the second. */

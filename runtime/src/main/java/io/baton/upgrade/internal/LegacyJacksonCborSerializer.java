@@ -38,6 +38,14 @@ public final class LegacyJacksonCborSerializer extends JacksonSerializer {
     this.baton = new BatonSchemaSerializer(system);
   }
 
+  /** As Pekko's, but refuses bytes its own reader would refuse ({@link io.baton.limits.ReadBack}). */
+  @Override
+  public byte[] toBinary(Object value) {
+    byte[] bytes = super.toBinary(value);
+    io.baton.limits.ReadBack.check(objectMapper().getFactory(), bytes, value.getClass().getName());
+    return bytes;
+  }
+
   @Override
   public Object fromBinary(byte[] bytes, String manifest) {
     if (manifest.indexOf('#') < 0 && baton.isClusterSerializable(manifest)) {

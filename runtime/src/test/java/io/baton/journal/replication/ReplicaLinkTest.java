@@ -84,12 +84,12 @@ class ReplicaLinkTest {
   }
 
   @Test
-  void batchesAreCappedBySizeButAlwaysTakeAtLeastOneWrite() {
+  void batchesAreCappedBySize() {
     link.submit(events("a", 1, 1), Map.of("a", 1L));
-    link.submit(events("big", 1, 20), Map.of("big", 1L)); // 20 x (1 + 64) bytes > 1 KiB
+    link.submit(events("big", 1, 15), Map.of("big", 1L)); // 15 x 67 bytes: with c, > 1 KiB
     link.submit(events("c", 1, 1), Map.of("c", 1L));
     replies.get(0).complete(ok(Map.of()));
-    assertEquals(20, sent.get(1).events().size(), "an oversized write still leaves, alone");
+    assertEquals(15, sent.get(1).events().size(), "a write that fills the batch leaves alone");
     replies.get(1).complete(ok(Map.of()));
     assertEquals(1, sent.get(2).events().size());
   }
@@ -111,5 +111,53 @@ class ReplicaLinkTest {
     assertTrue(later.isCompletedExceptionally());
     replies.get(0).complete(ok(Map.of()));
     assertEquals(1, sent.size(), "nothing more is sent to a replica that left");
+  }
+
+  private static List<EventRecord> large(String pid, long seq, int bytes) {
+    return List.of(new EventRecord(pid, seq, new byte[bytes]));
+  }
+
+  private static long size(ReplicaLink.Batch batch) {
+    return ReplicaLink.size(batch.events());
+  }
+
+  /**
+   * One write holding two entities' events, together larger than a message, leaves as two
+   * messages that each fit (Artery would drop one that does not), and completes when both are
+   * confirmed.
+   */
+  @Test
+  void aWriteLargerThanAMessageIsSplitByEntitySoThatEveryMessageFits() {
+    var write = new java.util.ArrayList<EventRecord>();
+    write.addAll(large("a", 1, 600));
+    write.addAll(large("b", 1, 600));
+    var done = link.submit(write, Map.of("a", 1L, "b", 1L));
+    assertEquals(1, sent.size());
+    assertTrue(size(sent.get(0)) <= 1024, "first message fits: " + size(sent.get(0)));
+    replies.get(0).complete(ok(Map.of()));
+    assertFalse(done.isDone(), "half of the write is confirmed");
+    assertEquals(2, sent.size());
+    assertTrue(size(sent.get(1)) <= 1024, "second message fits: " + size(sent.get(1)));
+    replies.get(1).complete(ok(Map.of()));
+    assertTrue(done.isDone() && !done.isCompletedExceptionally());
+  }
+
+  /**
+   * An entity's events that alone exceed a message are refused at once, never sent, and the
+   * writes of other entities go on as if it had not been.
+   */
+  @Test
+  void anEntityPartLargerThanAMessageIsRefusedAtOnceAndOthersGoOn() {
+    var big = link.submit(large("big", 1, 2000), Map.of("big", 1L));
+    assertTrue(big.isCompletedExceptionally());
+    ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(
+        ExecutionException.class, big::get);
+    assertInstanceOf(OversizedWriteException.class, e.getCause());
+    assertTrue(e.getCause().getMessage().contains("maximum-frame-size"), e.getCause().getMessage());
+    assertEquals(0, sent.size(), "nothing was sent");
+    var small = link.submit(events("small", 1, 1), Map.of("small", 1L));
+    assertEquals(1, sent.size());
+    replies.get(0).complete(ok(Map.of()));
+    assertTrue(small.isDone() && !small.isCompletedExceptionally());
   }
 }

@@ -189,6 +189,11 @@ public final class BankOpenLoad implements AutoCloseable {
         this::record);
   }
 
+  /** The requests offered so far (the schedule's count, whatever the cluster answers). */
+  public long offered() {
+    return generator.summary().offered();
+  }
+
   /** Requests intended from now on belong to phase {@code name}. */
   public void markPhase(String name) {
     generator.markPhase(name);

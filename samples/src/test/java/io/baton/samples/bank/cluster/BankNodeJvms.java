@@ -39,23 +39,51 @@ final class BankNodeJvms {
 
   /** Ports for {@code count} nodes, their data and logs under {@code root}. */
   static BankNodeJvms create(Path root, int count) throws IOException {
-    List<Integer> free = BankClusterDemo.freePorts(2 * count);
-    return new BankNodeJvms(root, count, free.subList(0, count), free.subList(count, 2 * count));
+    List<Integer> free = new ArrayList<>(BankClusterDemo.freePorts(2 * count));
+    // Ascending cluster ports: node1 has the lowest address, so it is first in ring order as well
+    // as the oldest member (it seeds the cluster), like the nodes of an operator's seed list.
+    List<Integer> cluster = new ArrayList<>(free.subList(0, count));
+    cluster.sort(null);
+    return new BankNodeJvms(root, count, cluster, free.subList(count, 2 * count));
   }
 
   /** Starts node {@code index} ({@code node<index+1>}) from {@code jar}, joining {@code seeds}. */
   NodeProcess launch(int index, Path jar, List<String> seeds) throws IOException {
+    return launch(index, jar, seeds, List.of());
+  }
+
+  /** As {@link #launch(int, Path, List)}, with {@code jvmOptions} before {@code -jar}. */
+  NodeProcess launch(int index, Path jar, List<String> seeds, List<String> jvmOptions)
+      throws IOException {
     String name = "node" + (index + 1);
-    List<String> command = new ArrayList<>(List.of(java(),
-        "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-        "-jar", jar.toString(), Main.BANK_NODE,
-        "--cluster-name=" + CLUSTER, "--name=" + name, "--host=" + HOST,
-        "--port=" + ports.get(index), "--seed=" + String.join(",", seeds),
-        "--data-dir=" + root.resolve(name),
-        BankNode.HTTP_PORT_FLAG + httpPorts.get(index), BankNode.EXIT_WITH_PARENT_FLAG));
+    List<String> command = new ArrayList<>(nodeCommand(index, jar.toString(), seeds, jvmOptions));
+    command.add(BankNode.EXIT_WITH_PARENT_FLAG);
     NodeProcess node = NodeProcess.start(name, command, root.resolve(name + ".log"));
     started.add(node.process);
     return node;
+  }
+
+  /** The command line of node {@code index} on {@code jar} (without --exit-with-parent). */
+  List<String> nodeCommand(int index, String jar, List<String> seeds, List<String> jvmOptions) {
+    String name = "node" + (index + 1);
+    List<String> command = new ArrayList<>(List.of(java(),
+        "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-jar", jar, Main.BANK_NODE,
+        "--cluster-name=" + CLUSTER, "--name=" + name, "--host=" + HOST,
+        "--port=" + ports.get(index), "--seed=" + String.join(",", seeds),
+        "--data-dir=" + root.resolve(name),
+        BankNode.HTTP_PORT_FLAG + httpPorts.get(index)));
+    return command;
+  }
+
+  /** Every node's address, node1 first: a static seed list, as an operator writes it. */
+  List<String> allAddresses() {
+    List<String> all = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      all.add(address(i));
+    }
+    return all;
   }
 
   /** Records a process the test started itself (e.g. a client JVM), so that it is killed too. */

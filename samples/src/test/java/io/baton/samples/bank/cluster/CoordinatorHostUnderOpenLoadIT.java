@@ -1,0 +1,290 @@
+package io.baton.samples.bank.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.baton.load.Outcome;
+import io.baton.samples.bank.load.BankLoadSettings;
+import io.baton.samples.bank.load.BankOpenLoad;
+import io.baton.samples.bank.load.MoneyCheck;
+import io.baton.samples.bank.load.SagaCheck;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The oldest node (the shard coordinator's host, node1, first of every node's static seed list)
+ * under an open-loop load of transfers (sagas, whose type remembers its entities) and account
+ * operations: a graceful rolling upgrade that starts from it, and a kill -9 of it with sagas in
+ * flight. The load does not wait for the cluster: a stall shows as requests given up. Every
+ * process is killed by PID at the end, the restarted ones through their PID files.
+ */
+@Timeout(600)
+class CoordinatorHostUnderOpenLoadIT {
+
+  private static final Duration NODE_START = Duration.ofSeconds(120);
+  private static final Duration UPGRADE_DEADLINE = Duration.ofMinutes(6);
+  /** A rate this 2-core machine sustains with three node JVMs and the test's own. */
+  private static final double TRANSFERS_PER_SECOND = 10;
+  private static final double ACCOUNT_OPS_PER_SECOND = 5;
+  /**
+   * How long the load runs on the new cluster before the measured phases: an upgrade or a kill
+   * happens to a cluster that has served for a while (its shards allocated, its JVMs compiled),
+   * and on a shared 2-core machine the first seconds of three cold JVMs are not what is tested.
+   * Requests of this phase ("load") are reported, not asserted.
+   */
+  private static final int WARM_UP_SECONDS = 15;
+  private static final List<String> MEASURED = List.of("before", "upgrade", "takeover", "rejoin",
+      "after");
+
+  @TempDir Path root;
+
+  private BankNodeJvms jvms;
+  private final List<Integer> opsPorts = new ArrayList<>();
+
+  @AfterEach
+  void killEveryProcessByPid() throws InterruptedException, IOException {
+    if (jvms != null) {
+      jvms.killAll();
+    }
+    for (int i = 1; i <= 3; i++) {
+      Path pidFile = root.resolve("node" + i + ".pid");
+      if (Files.isRegularFile(pidFile)) {
+        long pid = Long.parseLong(Files.readString(pidFile).strip());
+        ProcessHandle.of(pid).ifPresent(handle -> {
+          handle.destroyForcibly();
+          handle.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(e -> null).join();
+        });
+      }
+    }
+  }
+
+  /**
+   * Property: a graceful rolling upgrade to release 2 that starts from the coordinator's host,
+   * under an open-loop load with a remembered-entity type, gives up no request; afterwards every
+   * type is balanced, no request waits and no shard is without a home; every saga ends; money is
+   * conserved.
+   */
+  @Test
+  void aGracefulUpgradeFromTheCoordinatorsHostGivesUpNoRequestAndEndsBalanced() throws Exception {
+    NodeProcess[] nodes = startCluster();
+    Path v2 = BankNodeJvms.jar("baton.samples.v2.jar");
+    Path script = startScript();
+    try (BankOpenLoad load = openLoad()) {
+      load.openAccounts();
+      load.start();
+      awaitLoadSeconds(load, WARM_UP_SECONDS); // phase "load": a cold cluster, not asserted
+      load.markPhase("before");
+      awaitLoadSeconds(load, 8);
+      load.markPhase("upgrade");
+      List<String> command = new ArrayList<>(List.of(BankNodeJvms.java(), "-Xmx128m", "-jar",
+          BankNodeJvms.jar("baton.samples.jar").toString(), "upgrade",
+          "--nodes=" + nodeList(), "--jar=" + v2, "--mode=graceful",
+          "--pid-file=" + root.resolve("{node}.pid"), "--log-dir=" + root.resolve("upgrade-logs"),
+          "--expect-app-version=2",
+          "--start-command=sh " + script + " {jar} {node}"));
+      Path out = root.resolve("upgrade.out");
+      Process upgrade = new ProcessBuilder(command).redirectErrorStream(true)
+          .redirectOutput(out.toFile()).start();
+      jvms.track(upgrade);
+      if (!upgrade.waitFor(UPGRADE_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)) {
+        fail("the upgrade did not end within " + UPGRADE_DEADLINE + "\n" + Files.readString(out)
+            + jvms.logs());
+      }
+      String upgraded = Files.readString(out);
+      load.markPhase("after");
+      awaitLoadSeconds(load, 8);
+      var summary = load.stop();
+      String describe = summary.format() + "\n" + upgraded;
+      keep("graceful-upgrade-from-coordinator-host", describe);
+      assertTrue(upgraded.contains("[node 1 of 3] node1"), "starts from node1\n" + describe);
+      assertEquals(0, upgrade.exitValue(), describe + jvms.logs());
+      assertNoneGivenUp(summary, describe);
+      assertSettled();
+      SagaCheck sagas = load.checkSagas();
+      assertTrue(sagas.allFinal(), sagas.format());
+      MoneyCheck money = load.checkMoney();
+      assertTrue(money.conserved(), money.format());
+    }
+  }
+
+  /**
+   * Property: a kill -9 of the coordinator's host with sagas in flight gives up no request; once
+   * it is back every saga ends and money is conserved.
+   */
+  @Test
+  void aKillOfTheCoordinatorsHostWithSagasInFlightGivesUpNoRequest() throws Exception {
+    NodeProcess[] nodes = startCluster();
+    try (BankOpenLoad load = openLoad()) {
+      load.openAccounts();
+      load.start();
+      awaitLoadSeconds(load, WARM_UP_SECONDS); // phase "load": a cold cluster, not asserted
+      load.markPhase("before");
+      awaitLoadSeconds(load, 8);
+      load.markPhase("takeover");
+      nodes[0].process.destroyForcibly();
+      nodes[0].process.waitFor(10, TimeUnit.SECONDS);
+      // node2 sees node1 gone; then node1 comes back on its data, first of the static seed list.
+      if (!nodes[1].await(n -> n.members() == 2, NODE_START)) {
+        fail("node2 did not see node1 removed\n" + jvms.logs());
+      }
+      awaitLoadSeconds(load, 5);
+      load.markPhase("rejoin");
+      nodes[0] = jvms.launch(0, BankNodeJvms.jar("baton.samples.jar"), jvms.allAddresses(),
+          opsOptions(0));
+      if (!nodes[1].await(n -> n.members() == 3, NODE_START)) {
+        fail("node1 did not rejoin\n" + jvms.logs());
+      }
+      load.markPhase("after");
+      awaitLoadSeconds(load, 8);
+      var summary = load.stop();
+      keep("kill-coordinator-host", summary.format());
+      assertNoneGivenUp(summary, summary.format() + jvms.logs());
+      SagaCheck sagas = load.checkSagas();
+      assertTrue(sagas.allFinal(), sagas.format());
+      MoneyCheck money = load.checkMoney();
+      assertTrue(money.conserved(), money.format());
+    }
+  }
+
+  /**
+   * Keeps a run's load summary (per phase and per second) and the upgrade's progress under
+   * {@code target/open-load-reports/}, a test artefact: the figures of docs/benchmarks.md.
+   */
+  private static void keep(String name, String text) throws IOException {
+    Path dir = Path.of("target", "open-load-reports");
+    Files.createDirectories(dir);
+    Files.writeString(dir.resolve(name + "-" + System.currentTimeMillis() + ".txt"), text);
+  }
+
+  /** No request of a measured phase was given up. */
+  private static void assertNoneGivenUp(io.baton.load.LoadSummary summary, String describe) {
+    for (String phase : MEASURED) {
+      summary.phase(phase).ifPresent(p -> assertEquals(0L,
+          p.outcomes().getOrDefault(Outcome.FAILED, 0L),
+          "requests given up in phase " + phase + "\n" + describe));
+    }
+  }
+
+  // ------------------------------------------------------------------ set-up
+
+  private NodeProcess[] startCluster() throws IOException, InterruptedException {
+    Path jar = BankNodeJvms.jar("baton.samples.jar");
+    jvms = BankNodeJvms.create(root, 3);
+    opsPorts.addAll(BankClusterDemo.freePorts(3));
+    NodeProcess[] nodes = new NodeProcess[3];
+    for (int i = 0; i < 3; i++) {
+      nodes[i] = jvms.launch(i, jar, jvms.allAddresses(), opsOptions(i));
+      Files.writeString(root.resolve("node" + (i + 1) + ".pid"),
+          Long.toString(nodes[i].process.pid()));
+    }
+    for (NodeProcess node : nodes) {
+      if (!node.await(n -> n.members() == 3 && n.reported("HTTP "), NODE_START)) {
+        fail(node.name + " did not see 3 members Up with its entry point listening\n"
+            + jvms.logs());
+      }
+    }
+    return nodes;
+  }
+
+  private List<String> opsOptions(int index) {
+    return List.of("-Dbaton.ops.enabled=on", "-Dbaton.ops.port=" + opsPorts.get(index));
+  }
+
+  private String nodeList() {
+    return java.util.stream.IntStream.range(0, 3)
+        .mapToObj(i -> "node" + (i + 1) + "=127.0.0.1:" + opsPorts.get(i))
+        .collect(Collectors.joining(","));
+  }
+
+  /** A shell script that starts a node by name on a given jar, as the upgrade command needs. */
+  private Path startScript() throws IOException {
+    StringBuilder script = new StringBuilder("#!/bin/sh\njar=\"$1\"\ncase \"$2\" in\n");
+    for (int i = 0; i < 3; i++) {
+      List<String> command = jvms.nodeCommand(i, "JAR", jvms.allAddresses(), opsOptions(i));
+      script.append("  node").append(i + 1).append(") exec ").append(command.stream()
+          .map(arg -> arg.equals("JAR") ? "\"$jar\"" : "'" + arg + "'")
+          .collect(Collectors.joining(" "))).append(" ;;\n");
+    }
+    script.append("esac\necho \"unknown node $2\" >&2\nexit 2\n");
+    Path file = root.resolve("start-node.sh");
+    Files.writeString(file, script.toString());
+    return file;
+  }
+
+  private BankOpenLoad openLoad() throws IOException {
+    List<URI> targets = java.util.stream.IntStream.range(0, 3).mapToObj(jvms::http).toList();
+    BankLoadSettings settings = BankLoadSettings.of(targets)
+        .withTransferRate(TRANSFERS_PER_SECOND).withAccountRate(ACCOUNT_OPS_PER_SECOND)
+        .withHistory(root.resolve("history.jsonl"));
+    return BankOpenLoad.create(settings, new PrintStream(
+        new java.io.FileOutputStream(root.resolve("load.out").toFile(), true), true));
+  }
+
+  /**
+   * Waits until the load has offered {@code seconds} more seconds' worth of requests (its
+   * schedule, which does not wait for the cluster), with a deadline.
+   */
+  private static void awaitLoadSeconds(BankOpenLoad load, int seconds)
+      throws InterruptedException {
+    long target = load.offered()
+        + (long) (seconds * (TRANSFERS_PER_SECOND + ACCOUNT_OPS_PER_SECOND));
+    long deadline = System.nanoTime() + Duration.ofSeconds(seconds * 4L).toNanos();
+    while (load.offered() < target) {
+      if (System.nanoTime() > deadline) {
+        fail("the load offered " + load.offered() + " of " + target + " requests in time");
+      }
+      TimeUnit.MILLISECONDS.sleep(100);
+    }
+  }
+
+  /**
+   * Every type balanced by its coordinator, no request waiting, no shard without a home, and every
+   * node hosting shards, as node2's operator endpoint reports it (polled until true or 60 s).
+   */
+  private void assertSettled() throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    ObjectMapper json = new ObjectMapper();
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    String last = "";
+    while (System.nanoTime() < deadline) {
+      HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+              URI.create("http://127.0.0.1:" + opsPorts.get(1) + "/status")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      last = response.body();
+      JsonNode status = json.readTree(last);
+      boolean settled = status.path("progress").path("stalls").isEmpty();
+      for (JsonNode rebalance : status.path("progress").path("rebalances")) {
+        settled &= !rebalance.path("balanced").isBoolean() || rebalance.get("balanced").asBoolean();
+      }
+      int nodes = 0;
+      for (JsonNode node : status.path("nodes")) {
+        settled &= node.path("shardCount").asInt() > 0;
+        nodes++;
+      }
+      if (settled && nodes == 3) {
+        return;
+      }
+      TimeUnit.MILLISECONDS.sleep(500);
+    }
+    fail("the cluster did not settle (balanced, no request waiting, shards on every node):\n"
+        + last);
+  }
+}
