@@ -34,6 +34,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
+import io.baton.security.AccessGuard;
+import io.baton.security.EndpointAccess;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.AbstractExtensionId;
 import org.apache.pekko.actor.CoordinatedShutdown;
@@ -156,7 +158,9 @@ public final class HttpEntryPoint implements Extension {
       this.binding = null;
       return;
     }
-    this.binding = Http.get(system).newServerAt(settings.host(), settings.port()).bind(route());
+    this.binding = Http.get(system).newServerAt(settings.host(), settings.port()).bind(AccessGuard.protect(
+        EndpointAccess.clientEntryPoint(system.settings().config()),
+        request -> EndpointAccess.Access.CHANGE, route()));
     binding.whenComplete((bound, failure) -> {
       if (failure != null) {
         LOG.error("Client entry point could not listen on {}:{} ({}): clients cannot reach"

@@ -33,9 +33,10 @@ public final class HttpTransport<P, R> implements RequestTransport<P, R> {
   private final Class<R> resultType;
   private final HttpClient http;
   private final ObjectMapper json;
+  private final java.util.Optional<String> bearerToken;
 
   private HttpTransport(List<URI> nodes, String entityType, Class<R> resultType, HttpClient http,
-      ObjectMapper json) {
+      ObjectMapper json, java.util.Optional<String> bearerToken) {
     if (nodes.isEmpty()) {
       throw new IllegalArgumentException("an HttpTransport needs at least one node address");
     }
@@ -44,6 +45,7 @@ public final class HttpTransport<P, R> implements RequestTransport<P, R> {
     this.resultType = Objects.requireNonNull(resultType, "resultType");
     this.http = Objects.requireNonNull(http, "http");
     this.json = Objects.requireNonNull(json, "json");
+    this.bearerToken = Objects.requireNonNull(bearerToken, "bearerToken");
   }
 
   /**
@@ -56,7 +58,17 @@ public final class HttpTransport<P, R> implements RequestTransport<P, R> {
     return new HttpTransport<>(nodes, entityType, resultType,
         HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build(),
         new ObjectMapper().findAndRegisterModules()
-            .disable(com.fasterxml.jackson.databind.SerializationFeature.FAIL_ON_EMPTY_BEANS));
+            .disable(com.fasterxml.jackson.databind.SerializationFeature.FAIL_ON_EMPTY_BEANS),
+        java.util.Optional.empty());
+  }
+
+  /**
+   * This transport, sending {@code token} as {@code Authorization: Bearer <token>} with every
+   * request (a token of the nodes' {@code baton.client.http.auth.token-file}).
+   */
+  public HttpTransport<P, R> withBearerToken(String token) {
+    return new HttpTransport<>(nodes, entityType, resultType, http, json,
+        java.util.Optional.of(token));
   }
 
   @Override
@@ -72,7 +84,9 @@ public final class HttpTransport<P, R> implements RequestTransport<P, R> {
       URI uri = nodes.get(route).resolve("/entities/"
           + URLEncoder.encode(entityType, StandardCharsets.UTF_8).replace("+", "%20") + "/"
           + URLEncoder.encode(entityId, StandardCharsets.UTF_8).replace("+", "%20"));
-      post = HttpRequest.newBuilder(uri)
+      HttpRequest.Builder builder = HttpRequest.newBuilder(uri);
+      bearerToken.ifPresent(token -> builder.header("Authorization", "Bearer " + token));
+      post = builder
           .timeout(timeout)
           .header("Content-Type", "application/json")
           .header(HttpProtocol.IDEMPOTENCY_KEY, request.requestId())

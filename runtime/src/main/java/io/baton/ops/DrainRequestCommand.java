@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -26,6 +27,8 @@ abstract class DrainRequestCommand implements Callable<Integer> {
   static final int EXIT_TIMEOUT = 3;
 
   @Spec CommandSpec spec;
+
+  @Mixin TokenOption tokens;
 
   @Parameters(index = "0", paramLabel = "NODE",
       description = "The member: its address (pekko://<cluster>@host:port), host:port of its"
@@ -55,9 +58,9 @@ abstract class DrainRequestCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     OperatorClient client;
     try {
-      client = OperatorClient.of(via, requestTimeout);
+      client = OperatorClient.of(via, requestTimeout, tokens.token());
     } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--via: " + e.getMessage());
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
     try {
       OperatorClient.Answer answer = client.post(action(), node);

@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -38,19 +39,22 @@ final class OperatorClient {
   private final URI base;
   private final Duration timeout;
   private final HttpClient client;
+  private final Optional<String> token;
 
-  private OperatorClient(URI base, Duration timeout) {
+  private OperatorClient(URI base, Duration timeout, Optional<String> token) {
     this.base = base;
     this.timeout = timeout;
     this.client = HttpClient.newBuilder().connectTimeout(timeout).build();
+    this.token = token;
   }
 
   /**
-   * A client of the endpoint {@code via} names ({@code host:port} or {@code http://host:port}).
+   * A client of the endpoint {@code via} names ({@code host:port} or {@code http://host:port}),
+   * sending {@code token} as its bearer token, if present.
    *
    * @throws IllegalArgumentException saying what is allowed, when {@code via} is not one
    */
-  static OperatorClient of(String via, Duration timeout) {
+  static OperatorClient of(String via, Duration timeout, Optional<String> token) {
     var matcher = VIA.matcher(via == null ? "" : via.strip());
     if (!matcher.matches()) {
       throw new IllegalArgumentException("'" + via + "' is not an operator endpoint: write"
@@ -61,7 +65,8 @@ final class OperatorClient {
       throw new IllegalArgumentException("'" + via + "': port " + port + " is out of range 1-65535");
     }
     String scheme = matcher.group(1) == null ? "http://" : matcher.group(1).toLowerCase(Locale.ROOT);
-    return new OperatorClient(URI.create(scheme + matcher.group(2) + ":" + port), timeout);
+    return new OperatorClient(URI.create(scheme + matcher.group(2) + ":" + port), timeout,
+        token);
   }
 
   URI base() {
@@ -69,14 +74,20 @@ final class OperatorClient {
   }
 
   Answer get(String path) throws Unreachable, InterruptedException {
-    return send(HttpRequest.newBuilder(base.resolve(path)).timeout(timeout).GET().build());
+    return send(authorized(HttpRequest.newBuilder(base.resolve(path))).timeout(timeout).GET()
+        .build());
   }
 
   /** POSTs to {@code action/<node>}, the node URL-encoded as one path segment. */
   Answer post(String action, String node) throws Unreachable, InterruptedException {
     String segment = URLEncoder.encode(node, StandardCharsets.UTF_8).replace("+", "%20");
-    return send(HttpRequest.newBuilder(base.resolve("/" + action + "/" + segment))
+    return send(authorized(HttpRequest.newBuilder(base.resolve("/" + action + "/" + segment)))
         .timeout(timeout).POST(HttpRequest.BodyPublishers.noBody()).build());
+  }
+
+  private HttpRequest.Builder authorized(HttpRequest.Builder request) {
+    token.ifPresent(value -> request.header("Authorization", "Bearer " + value));
+    return request;
   }
 
   private Answer send(HttpRequest request) throws Unreachable, InterruptedException {

@@ -13,6 +13,8 @@ import io.baton.ops.internal.ClusterOperations;
 import io.baton.ops.internal.NodeObservation;
 import io.baton.ops.internal.NodeReports;
 import io.baton.ops.internal.OperatorMetrics;
+import io.baton.security.AccessGuard;
+import io.baton.security.EndpointAccess;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
@@ -30,6 +32,7 @@ import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpMethods;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
@@ -66,6 +69,12 @@ import org.slf4j.LoggerFactory;
  * <p>The cluster-wide parts come from the other nodes' endpoints: each node runs a reporter that
  * the others ask (waiting at most {@code baton.ops.report-timeout}); a node that does not answer
  * is shown as {@code answered: false}.
+ *
+ * <h2>Who may ask</h2>
+ * Every request passes {@link EndpointAccess#operatorEndpoint} first ({@code baton.ops.auth};
+ * docs/security.md): {@code /health} is open, other reads need a token once a token file is
+ * configured, and the POSTs need a full-rights token, a {@code Host} naming the endpoint and no
+ * foreign {@code Origin}; refusals are 401/403 with a JSON error.
  *
  * <h2>Lifecycle</h2>
  * One per actor system, a Pekko extension: {@link #get} creates it, and Baton's {@code
@@ -130,7 +139,8 @@ public final class OperatorEndpoint implements Extension {
         .enable(SerializationFeature.INDENT_OUTPUT);
     this.binding = Http.get(system)
         .newServerAt(settings.host(), settings.port())
-        .bind(routes(observation, operations, metrics, registry, json));
+        .bind(AccessGuard.protect(EndpointAccess.operatorEndpoint(system.settings().config()),
+            OperatorEndpoint::access, routes(observation, operations, metrics, registry, json)));
     binding.whenComplete((bound, failure) -> {
       if (failure != null) {
         LOG.error("Operator endpoint could not listen on {}:{} ({}): /status, /metrics and /health"
@@ -150,6 +160,18 @@ public final class OperatorEndpoint implements Extension {
               registry.close();
               return org.apache.pekko.Done.getInstance();
             }));
+  }
+
+  /**
+   * What a request needs (docs/security.md): {@code GET /health} nothing, so that probes work;
+   * other reads a read-only or full token; every other method (the POSTs) a full token.
+   */
+  static EndpointAccess.Access access(org.apache.pekko.http.javadsl.model.HttpRequest request) {
+    if (request.method().equals(HttpMethods.GET) || request.method().equals(HttpMethods.HEAD)) {
+      return request.getUri().path().equals("/health")
+          ? EndpointAccess.Access.OPEN : EndpointAccess.Access.READ;
+    }
+    return EndpointAccess.Access.CHANGE;
   }
 
   static Route routes(NodeObservation observation, ClusterOperations operations,

@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -35,6 +36,8 @@ public final class StatusCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
+  @Mixin TokenOption tokens;
+
   @Option(names = "--node", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8558",
       description = "The operator endpoint of the node (baton.ops.host:port). Default: ${DEFAULT-VALUE}.")
   String node;
@@ -51,6 +54,15 @@ public final class StatusCommand implements Callable<Integer> {
     System.exit(new CommandLine(new StatusCommand()).execute(args));
   }
 
+  private HttpRequest.Builder withToken(HttpRequest.Builder request) {
+    try {
+      tokens.token().ifPresent(token -> request.header("Authorization", "Bearer " + token));
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+    return request;
+  }
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
@@ -60,8 +72,13 @@ public final class StatusCommand implements Callable<Integer> {
     try {
       HttpClient client = HttpClient.newBuilder().connectTimeout(timeout).build();
       HttpResponse<String> response = client.send(
-          HttpRequest.newBuilder(uri).timeout(timeout).GET().build(),
+          withToken(HttpRequest.newBuilder(uri).timeout(timeout).GET()).build(),
           HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() == 401 || response.statusCode() == 403) {
+        err.println("baton-status: " + uri + " answered HTTP " + response.statusCode() + ": "
+            + response.body().strip() + " (give --token-file)");
+        return 1;
+      }
       if (response.statusCode() != 200) {
         err.println("baton-status: " + uri + " answered HTTP " + response.statusCode()
             + ": is " + node + " a Baton operator endpoint (baton.ops.port)?");

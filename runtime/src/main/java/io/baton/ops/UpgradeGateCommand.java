@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -20,6 +21,8 @@ abstract class UpgradeGateCommand implements Callable<Integer> {
   static final int EXIT_FAILED = 1;
 
   @Spec CommandSpec spec;
+
+  @Mixin TokenOption tokens;
 
   @Option(names = "--via", paramLabel = "ENDPOINT", defaultValue = "http://127.0.0.1:8558",
       description = "The operator endpoint of any node of the cluster, host:port or"
@@ -41,9 +44,9 @@ abstract class UpgradeGateCommand implements Callable<Integer> {
     String name = spec.commandLine().getCommandName();
     OperatorClient client;
     try {
-      client = OperatorClient.of(via, requestTimeout);
+      client = OperatorClient.of(via, requestTimeout, tokens.token());
     } catch (IllegalArgumentException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--via: " + e.getMessage());
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
     try {
       OperatorClient.Answer answer = client.post("upgrade", action());

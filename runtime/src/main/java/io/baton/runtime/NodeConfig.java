@@ -269,7 +269,7 @@ public record NodeConfig(
     // and Pekko's own definition of this key, appended after Baton's, would win there.
     keys.put("pekko.actor.serializers.jackson-cbor",
         "io.baton.upgrade.internal.LegacyJacksonCborSerializer");
-    keys.put("pekko.remote.artery.transport", "tcp");
+    keys.putAll(TransportSecurity.fromConfig(withReference).pekkoKeys(this, withReference));
     keys.put("pekko.remote.artery.canonical.hostname", host);
     keys.put("pekko.remote.artery.canonical.port", port);
 

@@ -58,4 +58,13 @@ public interface ClusterProbe {
   static ClusterProbe http(java.time.Duration requestTimeout) {
     return new io.baton.upgrade.internal.HttpClusterProbe(requestTimeout);
   }
+
+  /**
+   * The operator endpoints over HTTP, each request bounded by {@code requestTimeout} and carrying
+   * {@code token}, if present, as its bearer token (baton.ops.auth.token-file).
+   */
+  static ClusterProbe http(java.time.Duration requestTimeout,
+      java.util.Optional<String> token) {
+    return new io.baton.upgrade.internal.HttpClusterProbe(requestTimeout, token);
+  }
 }

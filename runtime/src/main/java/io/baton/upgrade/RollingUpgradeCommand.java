@@ -117,6 +117,8 @@ public final class RollingUpgradeCommand implements Callable<Integer> {
       description = "For one answer of an operator endpoint. Default: ${DEFAULT-VALUE}.")
   Duration requestTimeout;
 
+  @picocli.CommandLine.Mixin io.baton.ops.TokenOption tokens;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new RollingUpgradeCommand()).execute(args));
   }
@@ -128,7 +130,12 @@ public final class RollingUpgradeCommand implements Callable<Integer> {
     UpgradeMode upgradeMode;
     UpgradePlan plan;
     ProcessNodeController controller;
-    ClusterProbe probe = ClusterProbe.http(requestTimeout);
+    ClusterProbe probe;
+    try {
+      probe = ClusterProbe.http(requestTimeout, tokens.token());
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
     try {
       upgradeMode = parseMode(mode);
       controller = new ProcessNodeController(startCommand, pidFile, logDirectory);

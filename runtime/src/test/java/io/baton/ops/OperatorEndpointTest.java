@@ -13,6 +13,7 @@ import io.baton.journal.InProcessCluster;
 import io.baton.process.ExitReason;
 import io.baton.ring.RingSuccessorAllocation;
 import io.baton.runtime.ClusterSerializable;
+import io.baton.security.TestTokens;
 import io.baton.supervision.SupervisorReport;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -54,6 +55,9 @@ class OperatorEndpointTest {
 
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** Every node's baton.ops.auth.token-file; requests and commands send its token. */
+  private static final Path TOKENS = TestTokens.operatorFile();
+  private static final String AUTHORIZATION = "Bearer " + TestTokens.OPERATOR;
 
   @TempDir Path dir;
   private final List<ActorTestKit> nodes = new ArrayList<>();
@@ -80,8 +84,10 @@ class OperatorEndpointTest {
         baton.journal.fsync = off
         baton.ops.enabled = on
         baton.ops.port = 0
+        baton.ops.auth.token-file = "%s"
         baton.node.app-version = "test-1.2.3"
-        """.formatted(dir.toString().replace("\\", "/"))).withFallback(ConfigFactory.load());
+        """.formatted(dir.toString().replace("\\", "/"), TOKENS))
+        .withFallback(ConfigFactory.load());
   }
 
   /** The sharded entity of the drain test: answers where it runs. */
@@ -108,7 +114,7 @@ class OperatorEndpointTest {
 
   private static HttpResponse<String> post(String node, String path) throws Exception {
     return HTTP.send(HttpRequest.newBuilder(URI.create("http://" + node + path))
-        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        .header("Authorization", AUTHORIZATION).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private static String encoded(String node) {
@@ -126,7 +132,14 @@ class OperatorEndpointTest {
 
   private static int run(StringWriter out, StringWriter err, Object command, String... args) {
     return new CommandLine(command).setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
-        .execute(args);
+        .execute(withToken(args));
+  }
+
+  private static String[] withToken(String... args) {
+    String[] all = java.util.Arrays.copyOf(args, args.length + 2);
+    all[args.length] = "--token-file";
+    all[args.length + 1] = TOKENS.toString();
+    return all;
   }
 
   /** Starts a node that joins {@code seed} (itself if null) and returns its kit. */
@@ -157,7 +170,8 @@ class OperatorEndpointTest {
   }
 
   private static HttpResponse<String> fetch(String node, String path) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create("http://" + node + path)).GET().build(),
+    return HTTP.send(HttpRequest.newBuilder(URI.create("http://" + node + path))
+        .header("Authorization", AUTHORIZATION).GET().build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
@@ -183,7 +197,7 @@ class OperatorEndpointTest {
     int exit = new CommandLine(new StatusCommand())
         .setOut(new PrintWriter(out))
         .setErr(new PrintWriter(err))
-        .execute(args);
+        .execute(withToken(args));
     assertEquals(0, exit, () -> "baton-status failed: " + err);
     return out.toString();
   }
@@ -219,7 +233,7 @@ class OperatorEndpointTest {
 
     StringWriter out = new StringWriter();
     assertEquals(0, new CommandLine(new UpgradeHoldCommand()).setOut(new PrintWriter(out))
-        .execute("--via", endpoint));
+        .execute("--via", endpoint, "--token-file", TOKENS.toString()));
     assertTrue(out.toString().contains("version gate HELD cluster-wide"), out.toString());
     assertTrue(out.toString().contains("every reachable member confirmed it"), out.toString());
     node.createTestProbe().awaitAssert(Duration.ofSeconds(30), () -> {
@@ -231,7 +245,7 @@ class OperatorEndpointTest {
 
     out = new StringWriter();
     assertEquals(0, new CommandLine(new UpgradeReleaseCommand()).setOut(new PrintWriter(out))
-        .execute("--via", endpoint));
+        .execute("--via", endpoint, "--token-file", TOKENS.toString()));
     assertTrue(out.toString().contains("version gate released cluster-wide"), out.toString());
     node.createTestProbe().awaitAssert(Duration.ofSeconds(30), () -> {
       assertFalse(JSON.readTree(fetch(endpoint, "/status").body()).at("/upgrade/held")
@@ -342,7 +356,8 @@ class OperatorEndpointTest {
         pekko.loglevel = WARNING
         baton.ops.enabled = on
         baton.ops.port = 0
-        """).withFallback(ConfigFactory.load()));
+        baton.ops.auth.token-file = "%s"
+        """.formatted(TOKENS)).withFallback(ConfigFactory.load()));
     nodes.add(node);
     String endpoint = endpoint(node);
     JsonNode status = JSON.readTree(fetch(endpoint, "/status").body());
@@ -433,9 +448,10 @@ class OperatorEndpointTest {
     try (InProcessCluster cluster = new InProcessCluster(dir, """
         baton.ops.enabled = on
         baton.ops.port = 0
+        baton.ops.auth.token-file = "%s"
         baton.node.app-version = "test-1.2.3"
         pekko.cluster.sharding.rebalance-interval = 500ms
-        """)) {
+        """.formatted(TOKENS))) {
       int a = cluster.start("a");
       int b = cluster.start("b");
       cluster.awaitUp(2);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.baton.cluster.testkit.LocalCluster;
 import io.baton.ops.NodeStatus;
+import io.baton.security.TestTokens;
 import io.baton.ring.TakeoverNodeMain;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -147,7 +149,8 @@ class RollingUpgradeProcessTest {
       throws IOException {
     LocalCluster.Builder builder = LocalCluster.builder(TakeoverNodeMain.class).nodes(3)
         .name(name)
-        .jvmOptions("-Dbaton.ops.enabled=on", "-Dbaton.node.app-version=1");
+        .jvmOptions("-Dbaton.ops.enabled=on", "-Dbaton.node.app-version=1",
+            "-Dbaton.ops.auth.token-file=" + TestTokens.operatorFile());
     for (String node : List.of("node1", "node2", "node3")) {
       int port = freePort();
       opsPorts.put(node, port);
@@ -229,7 +232,7 @@ class RollingUpgradeProcessTest {
       List<UpgradeProgress> events = new ArrayList<>();
       UpgradePlan plan = new UpgradePlan(targets(opsPorts), "v2", UpgradeMode.GRACEFUL, null,
           "2", DEADLINES, false);
-      ClusterProbe probe = ClusterProbe.http(Duration.ofSeconds(10));
+      ClusterProbe probe = ClusterProbe.http(Duration.ofSeconds(10), Optional.of(TestTokens.OPERATOR));
       long began = System.nanoTime();
       UpgradeReport report = RollingUpgrade.create(plan, new HarnessController(cluster), probe,
           progress -> {
@@ -291,7 +294,7 @@ class RollingUpgradeProcessTest {
       List<UpgradeProgress> events = new ArrayList<>();
       UpgradePlan plan = new UpgradePlan(targets(opsPorts), "v2", UpgradeMode.CRASH, null, "2",
           DEADLINES, false);
-      ClusterProbe probe = ClusterProbe.http(Duration.ofSeconds(10));
+      ClusterProbe probe = ClusterProbe.http(Duration.ofSeconds(10), Optional.of(TestTokens.OPERATOR));
       long began = System.nanoTime();
       UpgradeReport report = RollingUpgrade.create(plan, new HarnessController(cluster), probe,
           progress -> {
@@ -341,7 +344,7 @@ class RollingUpgradeProcessTest {
       UpgradePlan plan = new UpgradePlan(targets(opsPorts), "broken", UpgradeMode.GRACEFUL, null,
           null, DEADLINES, false);
       UpgradeReport report = RollingUpgrade.create(plan, new HarnessController(cluster),
-          ClusterProbe.http(Duration.ofSeconds(10)), progress -> {
+          ClusterProbe.http(Duration.ofSeconds(10), Optional.of(TestTokens.OPERATOR)), progress -> {
             System.out.println("UPGRADE " + progress.render());
             if (progress.phase() == UpgradePhase.DRAIN) {
               load.avoid(progress.node());

@@ -15,6 +15,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
  * {@link ClusterProbe} over the operator endpoints' HTTP API ({@code io.baton.ops
@@ -29,10 +31,17 @@ public final class HttpClusterProbe implements ClusterProbe {
 
   private final Duration timeout;
   private final HttpClient client;
+  private final Optional<String> token;
 
   public HttpClusterProbe(Duration timeout) {
+    this(timeout, Optional.empty());
+  }
+
+  /** Sends {@code token}, if present, as the bearer token of every request (baton.ops.auth). */
+  public HttpClusterProbe(Duration timeout, Optional<String> token) {
     this.timeout = timeout;
     this.client = HttpClient.newBuilder().connectTimeout(timeout).build();
+    this.token = Objects.requireNonNull(token, "token");
   }
 
   @Override
@@ -119,7 +128,10 @@ public final class HttpClusterProbe implements ClusterProbe {
     return URI.create("http://" + endpoint + path);
   }
 
-  private HttpResponse<String> send(HttpRequest request) throws ProbeException {
+  private HttpResponse<String> send(HttpRequest unauthorized) throws ProbeException {
+    HttpRequest request = token.map(value -> HttpRequest.newBuilder(unauthorized,
+        (name, v) -> true).header("Authorization", "Bearer " + value).build())
+        .orElse(unauthorized);
     try {
       return client.send(request, HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {

@@ -51,7 +51,9 @@ import java.util.stream.Stream;
  * harness, ascending in node order, so {@code node1} has the lowest address and is the oldest
  * member), {@code --seed} and {@code --data-dir} (one directory per node under a temporary
  * directory, kept across restarts and deleted by {@link #close}), then the builder's extra
- * arguments. The first start seeds every node with {@code node1}'s address; {@code node1} joins
+ * arguments. Every node runs its cluster transport on TLS with mutual authentication, with a
+ * certificate that dev mode issues it from one throw-away CA per cluster ({@link #devCaDir}; {@link
+ * Builder#devCa} turns it off). The first start seeds every node with {@code node1}'s address; {@code node1} joins
  * itself at once. A restart seeds the node with the other nodes that are running and not frozen, so
  * even {@code node1} rejoins the existing cluster rather than starting a new one.
  *
@@ -132,6 +134,15 @@ public final class LocalCluster implements AutoCloseable {
 
   public int port(String node) {
     return known(node).port;
+  }
+
+  /**
+   * The dev-mode cluster CA every node of this cluster gets its certificate from ({@code
+   * baton.node.tls.dev-ca-dir}), unless the builder turned it off ({@link Builder#devCa}); a
+   * process started with another CA, or none, is not let in.
+   */
+  public Path devCaDir() {
+    return root.resolve("dev-ca");
   }
 
   /** The node's data directory: the same for every incarnation of the node. */
@@ -477,6 +488,10 @@ public final class LocalCluster implements AutoCloseable {
   private void launch(Node node, List<String> seeds, List<String> extraJvmOptions) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    if (spec.devCa) {
+      // Before the test's own options, so that a test's -Dbaton.node.tls.* wins.
+      command.add("-Dbaton.node.tls.dev-ca-dir=" + devCaDir());
+    }
     command.addAll(spec.jvmOptions);
     command.addAll(spec.nodeJvmOptions.getOrDefault(node.name, List.of()));
     command.addAll(extraJvmOptions);
@@ -901,6 +916,7 @@ public final class LocalCluster implements AutoCloseable {
     private String clusterName = "baton";
     private Path logDirectory = Path.of("target", "local-cluster", "cluster");
     private final List<String> arguments = new ArrayList<>();
+    private boolean devCa = true;
     private final Map<String, List<String>> nodeJvmOptions = new LinkedHashMap<>();
     private final List<String> jvmOptions =
         new ArrayList<>(
@@ -949,6 +965,17 @@ public final class LocalCluster implements AutoCloseable {
      */
     public Builder name(String name) {
       this.logDirectory = Path.of("target", "local-cluster", name);
+      return this;
+    }
+
+    /**
+     * Whether the nodes run their cluster transport on TLS with mutual authentication, with
+     * certificates of a throw-away CA of this cluster ({@link LocalCluster#devCaDir}); on by
+     * default, as for a cluster off loopback. Off: plaintext TCP on 127.0.0.1, or whatever the
+     * test's own {@code -Dbaton.node.tls.*} options say.
+     */
+    public Builder devCa(boolean on) {
+      this.devCa = on;
       return this;
     }
 

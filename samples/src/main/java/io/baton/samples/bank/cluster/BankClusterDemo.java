@@ -127,6 +127,10 @@ public final class BankClusterDemo {
   private final List<Integer> ports;
   private final List<Integer> httpPorts;
   private final List<Integer> opsPorts;
+  /** The operator endpoints' full-rights token (baton.ops.auth.token-file of every node). */
+  private final String opsToken = randomToken();
+  /** The client entry points' token (baton.client.http.auth.token-file of every node). */
+  private final String clientToken = randomToken();
   private final LoadPlan plan;
   private final int nodeCount;
   private final NodeProcess[] nodes;
@@ -177,6 +181,19 @@ public final class BankClusterDemo {
     this.ports = free.subList(0, nodeCount);
     this.httpPorts = free.subList(nodeCount, 2 * nodeCount);
     this.opsPorts = free.subList(2 * nodeCount, 3 * nodeCount);
+    Files.writeString(root.resolve("ops.tokens"), opsToken + "\n");
+    Files.writeString(root.resolve("client.tokens"), clientToken + "\n");
+  }
+
+  private static String randomToken() {
+    byte[] bytes = new byte[24];
+    new java.security.SecureRandom().nextBytes(bytes);
+    return java.util.HexFormat.of().formatHex(bytes);
+  }
+
+  /** The token the operator endpoints of this demo's nodes take for changes. */
+  String opsToken() {
+    return opsToken;
   }
 
   /** Runs the demo, printing to {@code out}; throws if anything it checks does not hold. */
@@ -622,14 +639,16 @@ public final class BankClusterDemo {
 
   private BatonClient<AccountOperation, AccountOutcome> accountsClient(List<URI> routes,
       int first) {
-    return BatonClient.create(HttpTransport.create(rotate(routes, first), "account",
-        AccountOutcome.class), POLICY, time);
+    return BatonClient.create(HttpTransport.<AccountOperation, AccountOutcome>create(
+        rotate(routes, first), "account", AccountOutcome.class).withBearerToken(clientToken),
+        POLICY, time);
   }
 
   private BatonClient<TransferOperation, TransferStatus> transfersClient(List<URI> routes,
       int first) {
-    return BatonClient.create(HttpTransport.create(rotate(routes, first), "transfer",
-        TransferStatus.class), POLICY, time);
+    return BatonClient.create(HttpTransport.<TransferOperation, TransferStatus>create(
+        rotate(routes, first), "transfer", TransferStatus.class).withBearerToken(clientToken),
+        POLICY, time);
   }
 
   /** The routes starting at {@code first}: each worker enters the cluster through its own node. */
@@ -725,7 +744,8 @@ public final class BankClusterDemo {
     String to = ids.get(1);
     long balance = balance(accounts, from);
     BatonClient<Map<String, Object>, AccountOutcome> raw = BatonClient.create(
-        HttpTransport.create(routes, "account", AccountOutcome.class), POLICY, time);
+        HttpTransport.<Map<String, Object>, AccountOutcome>create(routes, "account",
+            AccountOutcome.class).withBearerToken(clientToken), POLICY, time);
     ClientResult<AccountOutcome> set = request(raw, from, "overdraft-limit-" + from,
         Map.of("op", "set-overdraft-limit", "limit", OVERDRAFT_LIMIT));
     if (!(resultOf(set) instanceof AccountOutcome.Accepted)) {
@@ -831,7 +851,12 @@ public final class BankClusterDemo {
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
         "-Dbaton.samples.node=" + name, "-Dbaton.ops.enabled=on",
-        "-Dbaton.ops.port=" + opsPorts.get(index)));
+        "-Dbaton.ops.port=" + opsPorts.get(index),
+        // The cluster on TLS with a throw-away CA shared by the demo's nodes (docs/security.md),
+        // the endpoints behind tokens that only this demo holds.
+        "-Dbaton.node.tls.dev-ca-dir=" + root.resolve("dev-ca"),
+        "-Dbaton.ops.auth.token-file=" + root.resolve("ops.tokens"),
+        "-Dbaton.client.http.auth.token-file=" + root.resolve("client.tokens")));
     command.add("-cp");
     command.add(classPath);
     command.add(Main.class.getName());

@@ -115,7 +115,8 @@ final class RollingUpgradeStep {
     for (int i = 0; i < nodes.length; i++) {
       targets.add(new UpgradeTarget(nodes[i].name, demo.opsEndpoint(i)));
     }
-    ClusterProbe probe = ClusterProbe.http(Duration.ofSeconds(5));
+    ClusterProbe probe = ClusterProbe.http(Duration.ofSeconds(5),
+        java.util.Optional.of(demo.opsToken()));
     activeBefore = accountStateActive(probe, targets);
     out.println(">>> rolling upgrade of all " + nodes.length + " nodes to bank release 2 ("
         + v2.get().getFileName() + "), " + modeName() + ", under the same load");
