@@ -141,6 +141,7 @@ public final class HttpEntryPoint implements Extension {
   private final Limits limits;
   private final ObjectMapper json;
   private final Map<String, Exposed<?, ?, ?>> exposed = new ConcurrentHashMap<>();
+  private final WaitingRequests waiting;
   private final CompletionStage<ServerBinding> binding;
 
   private HttpEntryPoint(ActorSystem<Void> system) {
@@ -148,6 +149,9 @@ public final class HttpEntryPoint implements Extension {
     this.settings = HttpSettings.fromConfig(system.settings().config());
     this.limits = Limits.fromConfig(system.settings().config());
     this.json = strictJson(limits);
+    this.waiting = new WaitingRequests(
+        system.settings().config().getInt("pekko.cluster.sharding.number-of-shards"),
+        System::nanoTime);
     if (!settings.enabled()) {
       this.binding = null;
       return;
@@ -290,6 +294,14 @@ public final class HttpEntryPoint implements Extension {
     return send(target, entityId, key.get(), issuedAt, deadline, body, now);
   }
 
+  /**
+   * Requests sent to entities through this node and not answered yet (see {@link
+   * WaitingRequests}): the operator status shows those waiting longer than a second.
+   */
+  public WaitingRequests waiting() {
+    return waiting;
+  }
+
   private <M, P, R> CompletionStage<HttpResponse> send(Exposed<M, P, R> target, String entityId,
       String key, long issuedAt, long deadline, String body, long now) {
     Request<P> request;
@@ -335,9 +347,11 @@ public final class HttpEntryPoint implements Extension {
     // an answer (already applied, or refused), and a far one does not hold the connection forever.
     Duration timeout = Duration.ofMillis(Math.min(settings.maxAskTimeout().toMillis(),
         Math.max(1000, deadline - now)));
+    long waiting = this.waiting.begin(target.typeKey().name(), entityId);
     return ClusterSharding.get(system).entityRefFor(target.typeKey(), entityId)
         .<Reply<R>>ask(replyTo -> target.command().apply(request, replyTo), timeout)
         .handle((reply, failure) -> {
+          this.waiting.end(waiting);
           if (failure != null) {
             return response(StatusCodes.SERVICE_UNAVAILABLE, "no-answer", "entity "
                 + target.typeKey().name()

@@ -136,9 +136,32 @@ public record NodeStatus(
    *     reports of the owners that answered
    * @param rebalances one entry per entity type whose shard coordinator has moved shards (or is
    *     moving some now): shards moving now, rounds and shards moved so far, the latest round
+   * @param stalls one entry per entity type with client requests waiting longer than a second
+   *     for their entity, on any node that answered: a stall as it happens (null from an older
+   *     Baton)
    */
   public record Progress(List<DrainProgress> drains, List<CatchUpProgress> catchUp,
-      List<io.baton.ring.RebalanceActivity> rebalances) {}
+      List<io.baton.ring.RebalanceActivity> rebalances, List<Stall> stalls) {
+
+    /** Progress with no stall information. */
+    public Progress(List<DrainProgress> drains, List<CatchUpProgress> catchUp,
+        List<io.baton.ring.RebalanceActivity> rebalances) {
+      this(drains, catchUp, rebalances, List.of());
+    }
+  }
+
+  /**
+   * Client requests of one entity type that have waited longer than a second for their entity.
+   *
+   * @param type the entity type
+   * @param requests how many, over every node they entered through
+   * @param oldestMillis the longest wait so far
+   * @param shards the shards they wait for
+   * @param homeless those of {@code shards} that no node hosts now: Cluster Sharding buffers their
+   *     messages until the coordinator gives them a home
+   */
+  public record Stall(String type, int requests, long oldestMillis, List<String> shards,
+      List<String> homeless) {}
 
   /**
    * The catch-up of one replica by one owner (the owner's {@code replication.catchUp} entry).

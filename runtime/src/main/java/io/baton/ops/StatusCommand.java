@@ -172,6 +172,11 @@ public final class StatusCommand implements Callable<Integer> {
           text.append("  rebalance  ").append(renderRebalance(rebalance)).append('\n');
         }
       }
+      if (status.progress().stalls() != null) {
+        for (NodeStatus.Stall stall : status.progress().stalls()) {
+          text.append("  STALL      ").append(renderStall(stall)).append('\n');
+        }
+      }
     }
     if (status.upgrade() != null) {
       renderUpgrade(text, status.upgrade());
@@ -246,7 +251,17 @@ public final class StatusCommand implements Callable<Integer> {
     }
   }
 
-  /** One line on a drain: how many shards are left of how many, or that it is complete. */
+  /** One line on requests waiting for their entities: how many, how long, which shards. */
+  public static String renderStall(NodeStatus.Stall stall) {
+    return String.format(Locale.ROOT,
+        "%s: %d request(s) waiting over 1 s (oldest %.1f s) for %d shard(s)%s", stall.type(),
+        stall.requests(), stall.oldestMillis() / 1000.0, stall.shards().size(),
+        stall.homeless().isEmpty() ? "" : ", " + stall.homeless().size() + " without a home: "
+            + String.join(",", stall.homeless().subList(0, Math.min(10, stall.homeless().size())))
+            + (stall.homeless().size() > 10 ? ",..." : ""));
+  }
+
+  /** One line on a rebalance: shards moving now, rounds so far, the last round, the balance. */
   public static String renderRebalance(io.baton.ring.RebalanceActivity rebalance) {
     StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
         "%s: %d shard(s) moving now; %d moved in %d round(s)", rebalance.type(),
@@ -255,6 +270,9 @@ public final class StatusCommand implements Callable<Integer> {
     if (last != null) {
       line.append(String.format(Locale.ROOT, "; last: %d by %s from %s to %s at %s", last.shards(),
           last.kind(), last.from(), last.to(), java.time.Instant.ofEpochMilli(last.atEpochMillis())));
+    }
+    if (rebalance.balanced() != null) {
+      line.append(rebalance.balanced() ? "; balanced" : "; NOT BALANCED yet");
     }
     return line.toString();
   }

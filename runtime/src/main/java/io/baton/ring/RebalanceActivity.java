@@ -13,9 +13,19 @@ package io.baton.ring;
  * @param rounds rebalance rounds that moved at least one shard since this node became coordinator
  * @param shardsMoved shards those rounds moved, in all
  * @param lastRound the latest such round, or null when there was none
+ * @param balanced on the coordinator's node, whether its last rebalance tick found the type
+ *     balanced: nothing moving, nothing to move, and no node's load report still settling after a
+ *     move (a wait for measurements is not balance); null on the other nodes, and from nodes of an
+ *     older Baton
  */
 public record RebalanceActivity(String node, String type, int shardsMovingNow, long rounds,
-    long shardsMoved, Round lastRound) {
+    long shardsMoved, Round lastRound, Boolean balanced) {
+
+  /** An activity that says nothing of balance (not the coordinator's node). */
+  public RebalanceActivity(String node, String type, int shardsMovingNow, long rounds,
+      long shardsMoved, Round lastRound) {
+    this(node, type, shardsMovingNow, rounds, shardsMoved, lastRound, null);
+  }
 
   /**
    * One rebalance round.

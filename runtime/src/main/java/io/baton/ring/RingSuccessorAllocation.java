@@ -94,6 +94,15 @@ public final class RingSuccessorAllocation extends ShardCoordinator.AbstractShar
   private volatile long rounds;
   private volatile long shardsMoved;
   private volatile RebalanceActivity.Round lastRound;
+  /** Whether the last rebalance tick found the type balanced (see RebalanceActivity). */
+  private volatile boolean balancedNow;
+  /**
+   * When this node's strategy last decided a rebalance ({@code System.nanoTime}); 0 before the
+   * first. Only the coordinator's node decides, every rebalance-interval: a decision older than
+   * {@link #DECISION_FRESH} is a former coordinator's, and says nothing of balance now.
+   */
+  private volatile long lastDecisionNanos;
+  private static final long DECISION_FRESH = java.time.Duration.ofSeconds(15).toNanos();
 
   private RingSuccessorAllocation(ShardPlacement.Tolerance tolerance, String type) {
     this.tolerance = java.util.Objects.requireNonNull(tolerance, "tolerance");
@@ -264,6 +273,14 @@ public final class RingSuccessorAllocation extends ShardCoordinator.AbstractShar
       movedLoad += shardRates.getOrDefault(move.shard(), 0.0);
     }
     movingNow = inProgress.size() + moving.size();
+    // Waiting for a load report (a node that just got shards, or just joined) is not balance; in
+    // a cold cluster (below the load threshold) counts decide and reports do not matter.
+    boolean cold = shardRates.values().stream().mapToDouble(Double::doubleValue).sum()
+        < tolerance.minRate();
+    boolean measuring = !cold && shards.entrySet().stream()
+        .anyMatch(e -> unmeasured.contains(e.getKey()) && !e.getValue().isEmpty());
+    balancedNow = movingNow == 0 && !measuring;
+    lastDecisionNanos = System.nanoTime();
     if (!moves.isEmpty()) {
       String kind = drainedNow.contains(moves.get(0).from()) ? "drain"
           : shardRates.values().stream().mapToDouble(Double::doubleValue).sum()
@@ -294,7 +311,9 @@ public final class RingSuccessorAllocation extends ShardCoordinator.AbstractShar
   /** What this strategy's rebalancing is doing (see {@link RebalanceActivity}). */
   public RebalanceActivity activity() {
     return new RebalanceActivity(self == null ? "" : self.toString(), type == null ? "" : type,
-        movingNow, rounds, shardsMoved, lastRound);
+        movingNow, rounds, shardsMoved, lastRound,
+        lastDecisionNanos != 0 && System.nanoTime() - lastDecisionNanos < DECISION_FRESH
+            ? balancedNow : null);
   }
 
   /**

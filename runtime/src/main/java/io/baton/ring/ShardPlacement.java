@@ -192,6 +192,7 @@ public final class ShardPlacement {
    * joined empty gets about half of the busiest node's load. A round that could move less than
    * half the tolerance ({@code tolerance.load() / 2} times the busiest node's load) moves nothing:
    * a hand-off is not free, and such a gap is measurement noise or shards too coarse to split.
+   * Once the load is balanced, idle shards are balanced by count ({@link #idleShardMoves}).
    *
    * @param shardRates messages per second per shard; a shard missing here counts as 0
    */
@@ -250,7 +251,7 @@ public final class ShardPlacement {
     double high = load.get(busiest);
     double gap = high - load.get(least);
     if (busiest.equals(least) || gap <= tolerance.load() * high) {
-      return List.of();
+      return idleShardMoves(shards, shardRates, tolerance.shards());
     }
     List<String> candidates = new ArrayList<>(shards.get(busiest));
     candidates.sort(java.util.Comparator.<String>comparingDouble(s -> rateOf(shardRates, s))
@@ -267,7 +268,57 @@ public final class ShardPlacement {
       }
     }
     if (moved < tolerance.load() / 2 * high) {
-      return List.of(); // too little to be worth a hand-off: the gap is made of coarse shards or noise
+      // Too little load to be worth a hand-off (coarse shards or noise): balance the idle ones.
+      return idleShardMoves(shards, shardRates, tolerance.shards());
+    }
+    return List.copyOf(moves);
+  }
+
+  /** A shard below this rate (messages per second) carries no load worth measuring. */
+  static final double IDLE_RATE = 0.05;
+
+  /**
+   * Once the load is balanced, the idle shards (below {@link #IDLE_RATE}): from the node with the
+   * most to the node with the fewest, half the difference, when it exceeds {@code tolerance}
+   * shards. They move no load, so the load balance stays as it is, but a node that rejoined (an
+   * undrained or upgraded node gets its hot shards back by load first) also gets its share of the
+   * rest, and a later takeover or drain spreads over every node.
+   */
+  static List<Move> idleShardMoves(Map<Address, ? extends Collection<String>> shards,
+      Map<String, Double> shardRates, double tolerance) {
+    if (shards.size() < 2) {
+      return List.of();
+    }
+    Map<Address, List<String>> idle = new java.util.HashMap<>();
+    shards.forEach((node, hosted) -> {
+      List<String> quiet = new ArrayList<>();
+      for (String shard : hosted) {
+        if (rateOf(shardRates, shard) < IDLE_RATE) {
+          quiet.add(shard);
+        }
+      }
+      idle.put(node, quiet);
+    });
+    List<Address> ring = Ring.of(shards.keySet()).nodes();
+    Address most = ring.get(0);
+    Address fewest = ring.get(0);
+    for (Address node : ring) {
+      if (idle.get(node).size() > idle.get(most).size()) {
+        most = node;
+      }
+      if (idle.get(node).size() < idle.get(fewest).size()) {
+        fewest = node;
+      }
+    }
+    int difference = idle.get(most).size() - idle.get(fewest).size();
+    if (most.equals(fewest) || difference <= tolerance) {
+      return List.of();
+    }
+    List<String> candidates = new ArrayList<>(idle.get(most));
+    candidates.sort(java.util.Comparator.reverseOrder());
+    List<Move> moves = new ArrayList<>();
+    for (int i = 0; i < difference / 2; i++) {
+      moves.add(new Move(candidates.get(i), most, fewest));
     }
     return List.copyOf(moves);
   }

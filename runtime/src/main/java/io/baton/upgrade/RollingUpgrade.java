@@ -592,8 +592,37 @@ public final class RollingUpgrade {
       }
       NodeStatus.ClusterNode entry = entryOf(status, node.address);
       int shards = entry == null || entry.shardCount() == null ? 0 : entry.shardCount();
-      return new Look(shards > 0, shards + " shard(s) on it", null, shards, null, null);
+      String unsettled = unsettled(status);
+      return new Look(shards > 0 && unsettled == null, shards + " shard(s) on it"
+          + (unsettled == null ? "; the cluster is balanced and no request waits" : "; "
+          + unsettled), null, shards, null, null);
     });
+  }
+
+  /**
+   * Why the cluster is not settled yet, or null when it is: a type whose coordinator has not found
+   * its shards balanced (by measured load, then idle shards by count) on its last rebalance tick,
+   * or client requests waiting over a second for their entity (a stall, a shard without a home).
+   * A node is upgraded only once it has its share back and nothing waits.
+   */
+  static String unsettled(NodeStatus status) {
+    List<String> why = new ArrayList<>();
+    if (status.progress() != null && status.progress().rebalances() != null) {
+      for (io.baton.ring.RebalanceActivity rebalance : status.progress().rebalances()) {
+        if (Boolean.FALSE.equals(rebalance.balanced())) {
+          why.add(rebalance.type() + " not balanced yet (" + rebalance.shardsMovingNow()
+              + " shard(s) moving)");
+        }
+      }
+    }
+    if (status.progress() != null && status.progress().stalls() != null) {
+      for (NodeStatus.Stall stall : status.progress().stalls()) {
+        why.add(stall.type() + ": " + stall.requests() + " request(s) waiting over 1 s"
+            + (stall.homeless().isEmpty() ? "" : ", " + stall.homeless().size()
+            + " shard(s) without a home"));
+      }
+    }
+    return why.isEmpty() ? null : String.join("; ", why);
   }
 
   /**

@@ -356,6 +356,49 @@ class ShardPlacementTest {
     assertEquals(a, moves.get(0).from());
   }
 
+  /**
+   * Property: a node that rejoined empty (undrained after an upgrade) gets half the busiest node's
+   * load first, then rounds that move no load give it its share of the idle shards, until the
+   * idle-shard counts are within the shard tolerance; the load balance is kept throughout.
+   */
+  @Test
+  void aRejoinedNodeGetsItsLoadFirstThenItsShareOfTheIdleShards() {
+    Map<String, Double> rates = new HashMap<>();
+    List<String> onA = new ArrayList<>();
+    List<String> onB = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      String shard = "s" + i;
+      (i % 2 == 0 ? onA : onB).add(shard);
+      rates.put(shard, i < 8 ? 10.0 : 0.0); // 8 hot shards, 32 idle
+    }
+    Map<Address, List<String>> layout = new HashMap<>(layout(a, onA, b, onB, c, List.of()));
+    int rounds = 0;
+    List<Move> moves;
+    boolean loadFirst = true;
+    while (!(moves = ShardPlacement.rebalanceByLoad(layout, rates, Set.of(),
+        EVEN_WITHIN_20_PERCENT, Set.of())).isEmpty()) {
+      assertTrue(++rounds < 30, "no convergence: " + layout);
+      double movedLoad = sum(rates, moves);
+      if (rounds == 1) {
+        assertTrue(movedLoad > 0 && moves.stream().allMatch(m -> m.to().equals(c)),
+            "the first round moves load to the empty node: " + moves);
+      } else if (movedLoad == 0) {
+        loadFirst = false; // idle rounds come after every load round
+      } else {
+        assertTrue(loadFirst, "a load move after an idle move: " + moves);
+      }
+      layout = apply(layout, moves);
+    }
+    Map<Address, Long> idle = new HashMap<>();
+    layout.forEach((node, hosted) -> idle.put(node,
+        hosted.stream().filter(s -> rates.get(s) == 0.0).count()));
+    long most = idle.values().stream().mapToLong(Long::longValue).max().orElseThrow();
+    long fewest = idle.values().stream().mapToLong(Long::longValue).min().orElseThrow();
+    assertTrue(most - fewest <= EVEN_WITHIN_20_PERCENT.shards(), "idle shards uneven: " + idle);
+    assertTrue(idle.get(c) >= 8, "the rejoined node got too few idle shards: " + idle);
+    assertEquals(40, layout.values().stream().mapToInt(List::size).sum());
+  }
+
   /** A round that can move only a sliver of the load (coarse shards, noise) moves nothing. */
   @Test
   void aMoveSmallerThanHalfTheToleranceIsNotWorthAHandOff() {

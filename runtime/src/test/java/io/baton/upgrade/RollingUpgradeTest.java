@@ -270,4 +270,35 @@ class RollingUpgradeTest {
     assertTrue(report.seen().contains("runs app version 2, not 3"), report.seen());
     assertEquals(List.of("nodeC", "nodeA"), report.untouched());
   }
+
+  /**
+   * Property: the upgrade of a node is not done while its cluster is not settled: a type whose
+   * coordinator does not find it balanced, or client requests waiting (shards without a home).
+   */
+  @Test
+  void aNodeIsNotDoneWhileATypeIsUnbalancedOrRequestsWait() {
+    io.baton.ring.RebalanceActivity balanced = new io.baton.ring.RebalanceActivity(
+        "a", "account", 0, 3, 12, null, true);
+    io.baton.ring.RebalanceActivity moving = new io.baton.ring.RebalanceActivity(
+        "a", "transfer", 4, 3, 12, null, false);
+    io.baton.ops.NodeStatus.Stall stall = new io.baton.ops.NodeStatus.Stall(
+        "transfer", 7, 2_000, java.util.List.of("3", "4"), java.util.List.of("4"));
+    assertNull(RollingUpgrade.unsettled(statusWith(java.util.List.of(balanced),
+        java.util.List.of())));
+    String unbalanced = RollingUpgrade.unsettled(statusWith(java.util.List.of(balanced, moving),
+        java.util.List.of()));
+    assertTrue(unbalanced.contains("transfer not balanced yet (4 shard(s) moving)"), unbalanced);
+    String waiting = RollingUpgrade.unsettled(statusWith(java.util.List.of(balanced),
+        java.util.List.of(stall)));
+    assertTrue(waiting.contains("7 request(s) waiting") && waiting.contains("1 shard(s) without"),
+        waiting);
+  }
+
+  private static io.baton.ops.NodeStatus statusWith(
+      java.util.List<io.baton.ring.RebalanceActivity> rebalances,
+      java.util.List<io.baton.ops.NodeStatus.Stall> stalls) {
+    return new io.baton.ops.NodeStatus(null, java.util.List.of(), java.util.List.of(), null, null,
+        java.util.List.of(), new io.baton.ops.NodeStatus.Progress(java.util.List.of(),
+            java.util.List.of(), rebalances, stalls), null);
+  }
 }

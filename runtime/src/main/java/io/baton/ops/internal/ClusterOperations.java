@@ -91,7 +91,7 @@ public final class ClusterOperations {
           new NodeStatus.Progress(
               ClusterView.drains(drained, ClusterView.present(local.members()), next, all),
               ClusterView.catchUp(local.ring(), all),
-              ClusterView.rebalances(all)),
+              ClusterView.rebalances(all), ClusterView.stalls(all)),
           io.baton.upgrade.UpgradeGate.get(system).status());
     });
   }

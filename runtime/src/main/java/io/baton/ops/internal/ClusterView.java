@@ -76,6 +76,38 @@ public final class ClusterView {
     return nodes;
   }
 
+  /**
+   * Per entity type, the client requests waiting longer than a second over every node that
+   * answered, and which of their shards no answering node hosts (homeless), types in name order.
+   */
+  public static List<NodeStatus.Stall> stalls(Map<String, NodeReport> reports) {
+    Map<String, int[]> requests = new TreeMap<>();
+    Map<String, long[]> oldest = new TreeMap<>();
+    Map<String, java.util.TreeSet<String>> shards = new TreeMap<>();
+    Map<String, java.util.Set<String>> hosted = new java.util.HashMap<>();
+    for (NodeReport report : reports.values()) {
+      report.shards().forEach((type, byShard) ->
+          hosted.computeIfAbsent(type, t -> new java.util.HashSet<>()).addAll(byShard.keySet()));
+      if (report.waiting() == null) {
+        continue;
+      }
+      report.waiting().forEach((type, waiting) -> {
+        requests.computeIfAbsent(type, t -> new int[1])[0] += waiting.requests();
+        long[] max = oldest.computeIfAbsent(type, t -> new long[1]);
+        max[0] = Math.max(max[0], waiting.oldestMillis());
+        shards.computeIfAbsent(type, t -> new java.util.TreeSet<>()).addAll(waiting.shards());
+      });
+    }
+    List<NodeStatus.Stall> stalls = new ArrayList<>();
+    requests.forEach((type, count) -> {
+      java.util.Set<String> homes = hosted.getOrDefault(type, java.util.Set.of());
+      List<String> homeless = shards.get(type).stream().filter(s -> !homes.contains(s)).toList();
+      stalls.add(new NodeStatus.Stall(type, count[0], oldest.get(type)[0],
+          List.copyOf(shards.get(type)), homeless));
+    });
+    return stalls;
+  }
+
   /** Every owner's catch-up of every replica target, owners in the order of {@code nodes}. */
   public static List<NodeStatus.CatchUpProgress> catchUp(
       Collection<String> owners, Map<String, NodeReport> reports) {
@@ -174,10 +206,15 @@ public final class ClusterView {
         continue;
       }
       for (io.baton.ring.RebalanceActivity activity : report.rebalances()) {
-        if (activity.rounds() == 0 && activity.shardsMovingNow() == 0) {
+        if (activity.rounds() == 0 && activity.shardsMovingNow() == 0
+            && activity.balanced() == null) {
           continue;
         }
-        byType.merge(activity.type(), activity, (a, b) -> latest(a) >= latest(b) ? a : b);
+        // The coordinator's node (it says whether the type is balanced) wins over nodes that
+        // decided before, then the latest round.
+        byType.merge(activity.type(), activity, (a, b) -> (a.balanced() != null)
+            != (b.balanced() != null) ? (a.balanced() != null ? a : b)
+            : latest(a) >= latest(b) ? a : b);
       }
     }
     return List.copyOf(byType.values());

@@ -21,6 +21,9 @@ import java.util.Map;
  * @param replication its replication, or null without Baton's journal
  * @param rebalances per entity type, what its rebalancing is doing (rounds only on the node that
  *     hosts the shard coordinator)
+ * @param waiting per entity type, the client requests that entered through this node and have
+ *     waited for their entity longer than {@link NodeReports#WAITING_THRESHOLD} (null from nodes of
+ *     an older Baton)
  */
 public record NodeReport(
     String address,
@@ -32,7 +35,8 @@ public record NodeReport(
     List<String> unansweredTypes,
     Map<String, Map<String, Double>> messagesPerSecond,
     ReplicationStatus replication,
-    List<io.baton.ring.RebalanceActivity> rebalances) implements ClusterSerializable {
+    List<io.baton.ring.RebalanceActivity> rebalances,
+    Map<String, io.baton.client.WaitingRequests.Waiting> waiting) implements ClusterSerializable {
 
   /** The shards it hosts, all types together. */
   public int shardCount() {

@@ -42,6 +42,9 @@ public final class NodeReports {
 
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(NodeReports.class);
 
+  /** How long a client request waits for its entity before the status counts it as waiting. */
+  public static final java.time.Duration WAITING_THRESHOLD = java.time.Duration.ofSeconds(1);
+
   /** The name of the reporter system actor on every node. */
   public static final String SERVICE = "baton-ops-reporter";
 
@@ -115,7 +118,8 @@ public final class NodeReports {
           missing,
           measuredLoad(),
           replication == null ? null : replication.status(),
-          io.baton.ring.Rebalances.get(system).activities());
+          io.baton.ring.Rebalances.get(system).activities(),
+          io.baton.client.HttpEntryPoint.get(system).waiting().snapshot(WAITING_THRESHOLD));
     });
   }
 

@@ -92,6 +92,18 @@ public final class OperatorMetrics implements AutoCloseable {
         .description("Always 1; the tags are the Baton and application versions this node runs")
         .strongReference(true)
         .register(registry);
+    gauge(registry, "baton.requests.waiting", metrics,
+        m -> m.local.get().report() == null || m.local.get().report().waiting() == null ? 0
+            : m.local.get().report().waiting().values().stream()
+                .mapToInt(io.baton.client.WaitingRequests.Waiting::requests).sum(), null,
+        "Client requests that entered through this node and have waited over 1 s for their"
+            + " entity (a shard moving, without a home, or a node down)");
+    gauge(registry, "baton.requests.waiting.oldest", metrics,
+        m -> m.local.get().report() == null || m.local.get().report().waiting() == null ? 0
+            : m.local.get().report().waiting().values().stream()
+                .mapToLong(io.baton.client.WaitingRequests.Waiting::oldestMillis).max()
+                .orElse(0) / 1000.0, "seconds",
+        "The longest wait of a client request of this node for its entity, over 1 s");
     gauge(registry, "baton.node.drained", metrics,
         m -> m.local.get().drained() ? 1 : 0, null,
         "1 while this node is drained: it must hold no shard (docs/decisions/0011-drain.md)");

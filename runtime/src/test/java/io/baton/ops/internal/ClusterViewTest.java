@@ -31,12 +31,12 @@ class ClusterViewTest {
         List.of(A, B), List.of(), false, lag, 0,
         List.of(new ReplicationStatus.CatchUp(B, 3, 8, 40, false)), "intact");
     return new NodeReport(address, name, "0.1.0", "app-1", Map.of(), shards, unanswered, load,
-        replication, List.of());
+        replication, List.of(), null);
   }
 
   private static NodeReport rebalancing(String address, RebalanceActivity... activities) {
     return new NodeReport(address, address, "0.1.0", "app-1", Map.of(), Map.of(), List.of(),
-        Map.of(), null, List.of(activities));
+        Map.of(), null, List.of(activities), Map.of());
   }
 
   /**
@@ -56,6 +56,38 @@ class ClusterViewTest {
         "silent", report("silent", "silent", Map.of(), Map.of(), 0, List.of()));
 
     assertEquals(List.of(recent, cart), ClusterView.rebalances(reports));
+  }
+
+  /**
+   * Property: a stall shows as it happens: requests waiting over a second are summed per type over
+   * the nodes they entered through, and the shards they wait for that no node hosts are homeless.
+   */
+  @Test
+  void stallsSumWaitingRequestsPerTypeAndNameTheShardsWithoutAHome() {
+    NodeReport a = withWaiting(report(A, "alpha", Map.of("transfer", Map.of("3", 1, "5", 2)),
+        Map.of(), 0, List.of()), Map.of("transfer",
+        new io.baton.client.WaitingRequests.Waiting(4, 2_500, List.of("5", "7"))));
+    NodeReport b = withWaiting(report(B, "beta", Map.of("account", Map.of("9", 1)), Map.of(), 0,
+        List.of()), Map.of("transfer",
+        new io.baton.client.WaitingRequests.Waiting(2, 1_200, List.of("7", "8")),
+        "account", new io.baton.client.WaitingRequests.Waiting(1, 1_100, List.of("9"))));
+    NodeReport old = report(C, C, Map.of(), Map.of(), 0, List.of()); // an older Baton: no field
+
+    List<NodeStatus.Stall> stalls = ClusterView.stalls(Map.of(A, a, B, b, C, old));
+
+    assertEquals(List.of(
+        new NodeStatus.Stall("account", 1, 1_100, List.of("9"), List.of()),
+        new NodeStatus.Stall("transfer", 6, 2_500, List.of("5", "7", "8"), List.of("7", "8"))),
+        stalls);
+    assertEquals(List.of(), ClusterView.stalls(Map.of(C, old)));
+  }
+
+  private static NodeReport withWaiting(NodeReport report,
+      Map<String, io.baton.client.WaitingRequests.Waiting> waiting) {
+    return new NodeReport(report.address(), report.name(), report.batonVersion(),
+        report.appVersion(), report.behaviourVersions(), report.shards(),
+        report.unansweredTypes(), report.messagesPerSecond(), report.replication(),
+        report.rebalances(), waiting);
   }
 
   /** Ring members come first in ring order, then the others; a silent member has only nulls. */
