@@ -45,8 +45,9 @@ final class ClusterRun {
     this.settings = settings;
     this.number = number;
     this.dir = settings.workDir().resolve(settings.target().id() + "-run-" + number);
+    String results = settings.out().getFileName().toString().replaceFirst("\\.json$", "");
     this.logs = settings.out().toAbsolutePath().getParent()
-        .resolve(settings.target().id() + "-logs").resolve("run-" + number);
+        .resolve(results + "-logs").resolve("run-" + number);
     this.scheduler = scheduler;
   }
 
