@@ -102,7 +102,7 @@ public final class BankClusterDemo {
   static final long OVERDRAFT_USED = 200;
 
   static final Duration CLUSTER_START = Duration.ofSeconds(90);
-  static final Duration REJOIN = Duration.ofSeconds(40);
+  static final Duration REJOIN = Duration.ofSeconds(90);
   static final Duration LOAD_AFTER_RESTART = Duration.ofSeconds(4);
   static final Duration TRANSFER_END = Duration.ofSeconds(30);
   static final Duration NODES_LINE = Duration.ofSeconds(5);
