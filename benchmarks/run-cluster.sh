@@ -30,7 +30,8 @@
 #                 oldest node, the shard coordinator's host)
 #   CLUSTER_OPTS  extra options for ClusterBenchmark (see ClusterSettings), e.g. a smoke run:
 #     CLUSTER_OPTS="--runs=1" benchmarks/run-cluster.sh baton pekko-default
-#   JAVA_OPTS     JVM options of the driver JVMs (default: -Xmx256m); the node JVMs get
+#   JAVA_OPTS     JVM options of the driver JVMs (default: -Xmx512m: the open loop may hold
+#                 thousands of requests in flight during a stall); the node JVMs get
 #                 -Xmx512m (ClusterSettings --heap)
 #
 # The full run (5 runs per target and killed node) takes about 30-40 minutes, most of it the stock
@@ -41,7 +42,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
 jar="$here/target/baton-benchmarks-all.jar"
-java_opts="${JAVA_OPTS:--Xmx256m}"
+java_opts="${JAVA_OPTS:--Xmx512m}"
 cluster_opts="${CLUSTER_OPTS:-}"
 read -r -a kills <<< "${CLUSTER_KILLS:-node3 node1}"
 for kill in "${kills[@]}"; do

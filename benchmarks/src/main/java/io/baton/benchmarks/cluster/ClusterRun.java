@@ -91,6 +91,10 @@ final class ClusterRun {
     for (int i = 0; i < settings.entities(); i++) {
       ids.add(prefix + i);
     }
+    // Every counter created and its shard homed before the open loop starts: an open loop at the
+    // full rate against a cold cluster on 2 cores piles up thousands of requests in flight and
+    // buries the start-up it would then measure (a closed loop waited for it).
+    createEveryCounter(client, ids);
     try (OpenCounterLoad load = new OpenCounterLoad(http, ids, settings.rate(),
         settings.policy(), logs.resolve("history.jsonl"))) {
       load.start("warm-up");
@@ -120,6 +124,41 @@ final class ClusterRun {
       Map<Integer, Long> finalCounts = readAll(client, ids, settings.victim() - 1);
       return summarize(answers, takeover, finalCounts, steady, kill, startup, victim.name);
     }
+  }
+
+  /**
+   * Reads every counter through the target's client, one round after the other (each read retried
+   * by the client, a round at most every 500 ms) until each has answered once, within {@link
+   * #CREATE}.
+   */
+  private void createEveryCounter(CounterClient client, List<String> ids)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + CREATE.toNanos();
+    java.util.Set<Integer> answered = new java.util.HashSet<>();
+    for (int round = 0; answered.size() < ids.size(); round++) {
+      if (System.nanoTime() >= deadline) {
+        throw new IllegalStateException("only " + answered.size() + " of " + ids.size()
+            + " counters answered a read within " + CREATE + " of the cluster's start; see the"
+            + " nodes' logs in " + logs);
+      }
+      if (round > 0) {
+        Thread.sleep(500); // pause between rounds of reads, bounded by the deadline
+      }
+      List<CompletableFuture<Answer>> reads = new ArrayList<>();
+      for (int i = 0; i < ids.size(); i++) {
+        if (!answered.contains(i)) {
+          reads.add(client.read(i, ids.get(i), i % ClusterBenchmark.NODES)
+              .toCompletableFuture());
+        }
+      }
+      for (CompletableFuture<Answer> read : reads) {
+        Answer answer = read.join();
+        if (answer.ok()) {
+          answered.add(answer.entity());
+        }
+      }
+    }
+    log("all %d counters answered a read; starting the open-loop load", ids.size());
   }
 
   private void awaitEveryCounterAnswered(OpenCounterLoad load) throws InterruptedException {

@@ -40,6 +40,7 @@ final class OpenCounterLoad implements AutoCloseable {
   private final OpenLoopGenerator generator;
   private final ConcurrentLinkedQueue<Answer> answers = new ConcurrentLinkedQueue<>();
   private volatile long startNanos;
+  private volatile boolean stopped;
 
   OpenCounterLoad(List<URI> nodes, List<String> ids, double rate, AttemptPolicy policy,
       Path history) {
@@ -65,6 +66,7 @@ final class OpenCounterLoad implements AutoCloseable {
 
   /** Stops the load once every request has its outcome; the generator's summary. */
   LoadSummary stop() throws InterruptedException {
+    stopped = true;
     return generator.stop();
   }
 
@@ -73,8 +75,19 @@ final class OpenCounterLoad implements AutoCloseable {
     return new ArrayList<>(answers);
   }
 
+  /**
+   * Stops the load first if the run failed before it stopped it (so that the requests in flight
+   * end with their outcomes instead of writing to a closed history), then closes it.
+   */
   @Override
   public void close() {
+    if (!stopped && startNanos != 0) {
+      try {
+        stop();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     generator.close();
   }
 
