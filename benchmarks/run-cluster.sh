@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Runs the cluster takeover benchmark: for each target, R runs on a fresh cluster of 3 node JVMs
-# on 127.0.0.1, a steady client load on 60 counters, kill -9 of node3, and the time until every
-# counter that lived on node3 answers again; Baton and stock Pekko Cluster Sharding measured in
-# the same run, each target in its own driver JVM (io.baton.benchmarks.cluster.ClusterBenchmark).
+# Runs the cluster takeover benchmark: for each killed node and each target, R runs on a fresh
+# cluster of 3 node JVMs on 127.0.0.1 under an open-loop load on 60 counters (fixed arrival rate,
+# latency from each request's intended start, a request given up after 10 s is failed), kill -9
+# of the node (node3; node1, the oldest node and the shard coordinator's host), and the time until
+# every counter that lived there, or stalled elsewhere, answers again, with the failures and the
+# p99 and max latency of the fault window; Baton and stock Pekko Cluster Sharding measured in the
+# same run, each target and node in its own driver JVM (io.baton.benchmarks.cluster.ClusterBenchmark).
 #
 # What it does:
 #   1. builds the benchmarks fat jar if it is missing or older than its sources;
@@ -11,8 +14,9 @@
 #      with the pekko-persistence-jdbc schema, the journal all stock nodes share;
 #   3. runs ClusterBenchmark once per target;
 #   4. writes under benchmarks/results/ (git-ignored):
-#        cluster-<stamp>/<target>.json        each target's runs
-#        cluster-<stamp>/<target>-logs/run-N/ each node's output (and Baton's own log lines)
+#        cluster-<stamp>/<target>-<node>.json        each target's runs with that node killed
+#        cluster-<stamp>/<target>-<node>-logs/run-N/ each node's output (and Baton's own log
+#                                                    lines) and the load's history.jsonl
 #        cluster-<stamp>/run.log              everything the driver JVMs printed
 #        cluster-<stamp>.md                   command, machine, settings and the markdown tables
 #      and prints the tables;
@@ -22,21 +26,31 @@
 #
 # Usage: benchmarks/run-cluster.sh [target ...]
 #   targets: baton pekko-default pekko-tuned (default: all three, in this order)
+#   CLUSTER_KILLS the nodes killed, each in runs of its own (default: "node3 node1"; node1 is the
+#                 oldest node, the shard coordinator's host)
 #   CLUSTER_OPTS  extra options for ClusterBenchmark (see ClusterSettings), e.g. a smoke run:
 #     CLUSTER_OPTS="--runs=1" benchmarks/run-cluster.sh baton pekko-default
-#   JAVA_OPTS     JVM options of the driver JVMs (default: -Xmx256m); the node JVMs get
+#   JAVA_OPTS     JVM options of the driver JVMs (default: -Xmx512m: the open loop may hold
+#                 thousands of requests in flight during a stall); the node JVMs get
 #                 -Xmx512m (ClusterSettings --heap)
 #
-# The full run (5 runs per target) takes about 10-15 minutes, most of it the stock default
-# target (about a minute per run). Run on an otherwise idle machine: 3 node JVMs, the driver and
+# The full run (5 runs per target and killed node) takes about 30-40 minutes, most of it the stock
+# targets (about a minute and a half per run). Run on an otherwise idle machine: 3 node JVMs, the driver and
 # PostgreSQL share the CPUs, and other load delays both failure detection and recovery.
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
 jar="$here/target/baton-benchmarks-all.jar"
-java_opts="${JAVA_OPTS:--Xmx256m}"
+java_opts="${JAVA_OPTS:--Xmx512m}"
 cluster_opts="${CLUSTER_OPTS:-}"
+read -r -a kills <<< "${CLUSTER_KILLS:-node3 node1}"
+for kill in "${kills[@]}"; do
+  case "$kill" in
+    node1 | node2 | node3) ;;
+    *) echo "unknown node '$kill' in CLUSTER_KILLS: use node1, node2, node3" >&2; exit 2 ;;
+  esac
+done
 targets=("$@")
 if [[ ${#targets[@]} -eq 0 ]]; then
   targets=(baton pekko-default pekko-tuned)
@@ -100,21 +114,23 @@ mkdir -p "$out"
 load_before="$(cut -d ' ' -f 1-3 /proc/loadavg)"
 started_at="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 
-for target in "${targets[@]}"; do
-  # shellcheck disable=SC2086  # java_opts and cluster_opts are lists of options
-  java $java_opts -cp "$jar" io.baton.benchmarks.cluster.ClusterBenchmark \
-    --target="$target" --work-dir="$work/nodes" --out="$out/$target.json" \
-    "${jdbc_opts[@]}" $cluster_opts \
-    > >(tee -a "$out/run.log") 2>&1 &
-  java_pid=$!
-  wait "$java_pid"
-  java_pid=""
+for kill in "${kills[@]}"; do
+  for target in "${targets[@]}"; do
+    # shellcheck disable=SC2086  # java_opts and cluster_opts are lists of options
+    java $java_opts -cp "$jar" io.baton.benchmarks.cluster.ClusterBenchmark \
+      --target="$target" --kill="$kill" --work-dir="$work/nodes" \
+      --out="$out/$target-$kill.json" "${jdbc_opts[@]}" $cluster_opts \
+      > >(tee -a "$out/run.log") 2>&1 &
+    java_pid=$!
+    wait "$java_pid" || echo "[$target, kill $kill] the driver failed (exit $?); see $out/run.log"
+    java_pid=""
+  done
 done
 
 {
   echo "# Cluster takeover benchmark, $started_at to $(date -u +%Y-%m-%dT%H:%M:%SZ)"
   echo
-  echo "- Command: \`benchmarks/run-cluster.sh ${targets[*]}\`${cluster_opts:+ with CLUSTER_OPTS \`$cluster_opts\`}; driver JVM options \`$java_opts\`"
+  echo "- Command: \`benchmarks/run-cluster.sh ${targets[*]}\` with CLUSTER_KILLS \`${kills[*]}\`${cluster_opts:+ and CLUSTER_OPTS \`$cluster_opts\`}; driver JVM options \`$java_opts\`"
   echo "- Commit: \`$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)\`$(
     git -C "$root" diff --quiet HEAD 2>/dev/null || echo ' (with uncommitted changes)')"
   echo "- Java: $(java -version 2>&1 | head -n 1); CPUs: $(nproc); memory: $(free -g | awk '/^Mem:/ {print $2}') GiB"
@@ -126,8 +142,9 @@ done
   echo "Set-ups:"
   echo
   for target in "${targets[@]}"; do
-    if [[ -f "$out/$target.json" ]]; then
-      echo "- \`$target\`: $(sed -n 's/^  "setUp" : "\(.*\)",$/\1/p' "$out/$target.json")"
+    file="$out/$target-${kills[0]}.json"
+    if [[ -f "$file" ]]; then
+      echo "- \`$target\`: $(sed -n 's/^  "setUp" : "\(.*\)",$/\1/p' "$file")"
     fi
   done
 } > "$md"

@@ -1,14 +1,20 @@
 #!/usr/bin/env bash
-# Starts a local bank cluster of N nodes on 127.0.0.1 from the samples fat jar, runs a load of
-# transfers against it, optionally kills one node with kill -9 and restarts it, prints a live
-# line every second and a summary, and stops everything it started.
+# Starts a local bank cluster of N nodes on 127.0.0.1 from the samples fat jar, runs an open-loop
+# load of transfers, deposits and withdrawals against it (fixed arrival rates, latency from each
+# request's intended start), optionally kills one node with kill -9 and restarts it, and upgrades
+# every node to bank release 2, prints a live line every second and a summary, and stops
+# everything it started.
 #
-#   samples/run-cluster.sh [--nodes=N] [--duration=D] [--rate=R] [--kill]
+#   samples/run-cluster.sh [--nodes=N] [--duration=D] [--transfer-rate=R] [--account-rate=R]
+#                          [--kill[=nodeK]] [--upgrade]
 #
-#   --nodes=N     node JVMs (default 3; at least 3 with --kill)
-#   --duration=D  how long the load runs: 90s, 2m, or seconds (default 60s)
-#   --rate=R      transfers ordered per second by all clients (default 0: as fast as they go)
-#   --kill        kill -9 the last node a fifth into the run, restart it half-way
+#   --nodes=N           node JVMs (default 3; at least 3 with --kill)
+#   --duration=D        how long the load runs: 90s, 2m, or seconds (default 60s)
+#   --transfer-rate=R   transfers ordered per second (default 20; --rate=R is the same)
+#   --account-rate=R    deposits and withdrawals per second (default 10)
+#   --kill[=nodeK]      kill -9 node1 (the oldest node, the shard coordinator's host; or nodeK) a
+#                       fifth into the run, restart it half-way
+#   --upgrade           then upgrade every node to bank release 2, node1 first, under the load
 #
 # It builds the jar through the Maven reactor first if it is missing (mvn package, never
 # install). Exit status: the load's (0 when every check held, 1 when one did not, 2 for bad

@@ -160,13 +160,15 @@ public final class Main {
     to.println("samples:");
     to.println("  " + SUPERVISION_DEMO + "  (default) a supervision tree that crashes, restarts,"
         + " escalates and stops in order");
-    to.println("  " + BANK_CLUSTER + "      three bank nodes under a load of transfers; one is"
-        + " killed with kill -9 and restarted, then all three are upgraded to bank release 2,"
-        + " one at a time; no request fails and no money is created or destroyed");
-    to.println("  " + BANK_LOAD + " [--nodes=N] [--duration=D] [--rate=R] [--kill] [--upgrade]"
-        + "  N bank nodes (default 3) under R transfers a second (default 0: as fast as they go) for D (default"
-        + " 60s); --kill kills the last node with kill -9 and restarts it; --upgrade upgrades"
-        + " every node to bank release 2 under the load");
+    to.println("  " + BANK_CLUSTER + "      three bank nodes under an open-loop load (20"
+        + " transfers/s, 10 deposits and withdrawals/s); node1, the oldest, is killed with kill"
+        + " -9 and restarted, then all three are upgraded to bank release 2, one at a time; no"
+        + " request is given up, every saga ends, no money is created or destroyed");
+    to.println("  " + BANK_LOAD + " [--nodes=N] [--duration=D] [--transfer-rate=R]"
+        + " [--account-rate=R] [--kill[=nodeK]] [--upgrade]  N bank nodes (default 3) under an"
+        + " open-loop load (default 20 transfers/s and 10 deposits and withdrawals/s) for D"
+        + " (default 60s); --kill kills node1 (the oldest; or nodeK) with kill -9 and restarts"
+        + " it; --upgrade upgrades every node to bank release 2 under the load");
     to.println("  " + BANK_NODE + " <flags>  one node of that cluster (--cluster-name, --name,"
         + " --host, --port, --seed, --data-dir, --http-port)");
     to.println("  " + OPEN_LOAD + " --targets=http://host:port,... [--duration=60s]"

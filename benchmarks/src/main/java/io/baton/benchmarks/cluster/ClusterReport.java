@@ -13,9 +13,10 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * Reads the JSON results that {@link ClusterBenchmark} wrote into one directory (one file per
- * target, {@code <target>.json}) and prints markdown: per target the median and maximum takeover
- * time over its runs, with the ratio to the {@code pekko-default} baseline of the same run, the
- * failed and retried requests and the consistency check; then every run.
+ * target and killed node, {@code <target>-<node>.json}) and prints markdown, one section per
+ * killed node: per target the median and maximum takeover time over its runs, with the ratio to
+ * the {@code pekko-default} baseline of the same run and node, the failed and retried requests,
+ * the fault window's failures, p99 and max latency, and the consistency check; then every run.
  *
  * <p>Usage: {@code java -cp baton-benchmarks-all.jar io.baton.benchmarks.cluster.ClusterReport
  * <results-directory>}
@@ -29,43 +30,68 @@ public final class ClusterReport {
       System.err.println("usage: ClusterReport <directory with <target>.json files>");
       System.exit(2);
     }
-    Map<ClusterTarget, ClusterResults.Target> results = new LinkedHashMap<>();
+    // One file per target and killed node: <target>-<node>.json (or <target>.json, older runs).
+    Map<String, Map<ClusterTarget, ClusterResults.Target>> byVictim = new java.util.TreeMap<>(
+        java.util.Comparator.reverseOrder()); // node3 first, as the earlier results
     ObjectMapper json = new ObjectMapper();
+    List<Path> files;
+    try (java.util.stream.Stream<Path> list = Files.list(Path.of(args[0]))) {
+      files = list.filter(f -> f.getFileName().toString().endsWith(".json")).sorted().toList();
+    }
     for (ClusterTarget target : ClusterTarget.values()) {
-      Path file = Path.of(args[0]).resolve(target.id() + ".json");
-      if (Files.exists(file)) {
-        results.put(target, json.readValue(file.toFile(), ClusterResults.Target.class));
+      for (Path file : files) {
+        String name = file.getFileName().toString();
+        if (name.equals(target.id() + ".json") || name.startsWith(target.id() + "-node")) {
+          ClusterResults.Target result = json.readValue(file.toFile(),
+              ClusterResults.Target.class);
+          byVictim.computeIfAbsent(result.parameters().victim(), v -> new LinkedHashMap<>())
+              .put(target, result);
+        }
       }
     }
-    if (results.isEmpty()) {
-      System.err.println("no <target>.json in " + args[0]);
+    if (byVictim.isEmpty()) {
+      System.err.println("no <target>-<node>.json in " + args[0]);
       System.exit(1);
     }
-    System.out.print(render(results));
+    StringBuilder out = new StringBuilder();
+    for (Map.Entry<String, Map<ClusterTarget, ClusterResults.Target>> group
+        : byVictim.entrySet()) {
+      out.append("### kill -9 of ").append(victim(group.getKey())).append("\n\n")
+          .append(render(group.getValue())).append('\n');
+    }
+    System.out.print(out);
   }
 
   static String render(Map<ClusterTarget, ClusterResults.Target> results) {
     StringBuilder out = new StringBuilder();
     ClusterResults.Target baseline = results.get(ClusterTarget.PEKKO_DEFAULT);
-    out.append("| Target | Runs | Takeover median | Takeover max | Per-counter recovery, median"
-        + " | Failed requests (max per run) | Retried requests | Lost acknowledged increments"
-        + " | Applied without ack | Request p50 / p99 before the kill |");
+    out.append("| Target | Killed | Runs | Takeover median | Takeover max | Per-counter recovery,"
+        + " median | Failed requests (max per run) | Fault window: failed, p99 / max (median of"
+        + " runs) | Retried requests | Lost acknowledged increments | Applied without ack"
+        + " | Request p50 / p99 before the kill |");
     if (baseline != null) {
       out.append(" Median / pekko-default | Max / pekko-default |");
     }
-    out.append("\n|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
+    out.append("\n|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
     if (baseline != null) {
       out.append("--:|--:|");
     }
     out.append('\n');
     for (ClusterResults.Target target : results.values()) {
       List<ClusterResults.Run> runs = target.runs();
-      out.append("| ").append(target.label()).append(" | ").append(runs.size()).append(" | ")
+      out.append("| ").append(target.label()).append(" | ")
+          .append(victim(target.parameters().victim())).append(" | ")
+          .append(runs.size()).append(" | ")
           .append(takeover(target, Stats::median)).append(" | ")
           .append(takeover(target, Stats::max)).append(" | ")
           .append(seconds(Stats.median(values(runs, ClusterResults.Run::entityMedianMillis))))
           .append(" | ").append(sum(runs, ClusterResults.Run::failed)).append(" (")
           .append(max(runs, ClusterResults.Run::failed)).append(") | ")
+          .append(sum(runs, run -> window(run).failed())).append(", ")
+          .append(seconds(Stats.median(values(runs, run -> window(run).p99Millis()))))
+          .append(" / ")
+          .append(seconds(Stats.median(values(runs, run -> window(run).maxMillis()))))
+          .append(" | ")
           .append(sum(runs, ClusterResults.Run::retried)).append(" | ")
           .append(sum(runs, ClusterResults.Run::lost)).append(" | ")
           .append(sum(runs, ClusterResults.Run::appliedWithoutAck)).append(" | ")
@@ -77,39 +103,60 @@ public final class ClusterReport {
       }
       out.append('\n');
     }
-    out.append("\n*Takeover*: from `kill -9` of the node to the moment every counter that lived on"
-        + " it had answered a request again, from a surviving node; median and maximum over the"
-        + " runs. *Per-counter recovery*: the same per counter, median over the counters of a"
-        + " run, then median over the runs. *Failed*: requests the client gave up on (its"
-        + " deadline passed) or got an error for, from the warm-up (every counter had answered"
-        + " once) to the end of the load; *failed at start*: before that, while the fresh"
-        + " cluster allocated its shards. *Lost*: acknowledged increments missing from"
-        + " the counters read at the end (must be 0). *Applied without ack*: increments counted"
-        + " but never acknowledged to the caller (requests given up on that were applied after"
-        + " all, or, without idempotency, retries applied twice). *Request p50 / p99*: time of a"
-        + " successful increment from the warm-up to the kill, median over the runs.\n");
+    out.append("\nThe load is open loop (`io.baton.load`, decision 0016): increments at a fixed"
+        + " arrival rate whatever the cluster does, each timed from its *intended* start, retried"
+        + " with its key on the next node after a 1.5 s attempt, given up 10 s after its"
+        + " intended start. *Takeover*: from `kill -9` of the node to the moment every counter"
+        + " that lived on it had answered a request again from a surviving node, and every"
+        + " counter of the survivors that stalled meanwhile (an attempt timed out or was"
+        + " answered 5xx, or the request was given up) had answered again; median and maximum"
+        + " over the runs. *Per-counter recovery*: the same per counter, median over the"
+        + " counters of a run, then median over the runs. *Failed*: requests given up (or"
+        + " answered an error), from the warm-up (every counter had answered once) to the end of"
+        + " the load; *failed at start*: before that, while the fresh cluster allocated its"
+        + " shards. *Fault window*: the requests in flight at the kill or meant to start from"
+        + " the kill until the last counter answered again. *Lost*: acknowledged increments"
+        + " missing from the counters read at the end (must be 0). *Applied without ack*:"
+        + " increments counted but never acknowledged to the caller (requests given up on that"
+        + " were applied after all, or, without idempotency, retries applied twice). *Request"
+        + " p50 / p99*: latency of a successful increment from the warm-up to the kill, median"
+        + " over the runs.\n");
 
-    out.append("\n| Target | Run | Start-up | Counters on killed node | Takeover"
-        + " | Per-counter median | Requests | Requests/s | p50 / p99 before the kill | Failed"
+    out.append("\n| Target | Run | Start-up | Counters on killed node | Stalled elsewhere"
+        + " | Takeover | Per-counter median | Requests | Requests/s | p50 / p99 before the kill"
+        + " | Fault window: requests, failed, p99 / max | Failed"
         + " | of which after the kill / on other counters | Retried | Longest request | Lost"
         + " | Applied without ack | Failed at start |\n");
-    out.append("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
+    out.append("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
     for (ClusterResults.Target target : results.values()) {
       for (ClusterResults.Run run : target.runs()) {
         out.append(String.format(Locale.ROOT,
-            "| %s | %d | %.1f s | %d of %d | %s | %s | %,d | %.0f | %s / %s | %d | %d / %d | %d"
-                + " | %s | %d | %d | %d |%n",
+            "| %s | %d | %.1f s | %d of %d | %d | %s | %s | %,d | %.0f | %s / %s | %,d, %d, %s / %s"
+                + " | %d | %d / %d | %d | %s | %d | %d | %d |%n",
             target.label(), run.run(), run.startupSeconds(), run.affected(), run.entities(),
-            run.complete() ? seconds(run.takeoverMillis())
+            run.stalled(), run.complete() ? seconds(run.takeoverMillis())
                 : "> " + seconds(target.parameters().maxWaitMillis()),
             seconds(run.entityMedianMillis()), run.requests(), run.requestsPerSecond(),
-            millis(run.p50Millis()), millis(run.p99Millis()), run.failed(), run.failedAfterKill(),
+            millis(run.p50Millis()), millis(run.p99Millis()), window(run).requests(),
+            window(run).failed(), seconds(window(run).p99Millis()),
+            seconds(window(run).maxMillis()), run.failed(), run.failedAfterKill(),
             run.failures().stream().filter(f -> !f.onKilledNode()).count(), run.retried(),
             seconds(run.longestRequestMillis()), run.lost(), run.appliedWithoutAck(),
             run.failedAtStart()));
       }
     }
     return out.toString();
+  }
+
+  /** The run's fault window; an empty one for results written before it was measured. */
+  private static ClusterResults.Window window(ClusterResults.Run run) {
+    return run.faultWindow() != null ? run.faultWindow()
+        : new ClusterResults.Window(0, 0, -1, -1, -1);
+  }
+
+  /** {@code node1 (oldest, coordinator)} or the node's name. */
+  private static String victim(String node) {
+    return "node1".equals(node) ? "node1 (oldest, coordinator)" : node;
   }
 
   /** A takeover statistic over the runs; an incomplete run counts as the maximum wait. */

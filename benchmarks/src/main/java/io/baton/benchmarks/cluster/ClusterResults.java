@@ -15,7 +15,8 @@ final class ClusterResults {
 
   /** The sizes of the run; {@code warmUpMillis} etc. as {@link ClusterSettings}. */
   record Parameters(int runs, int nodes, int entities, double rate, long warmUpMillis,
-      long tailMillis, long maxWaitMillis, String victim, String heap) {}
+      long tailMillis, long maxWaitMillis, String victim, String heap, long attemptTimeoutMillis,
+      long giveUpMillis) {}
 
   /**
    * One run on a fresh cluster. The request figures count the requests that ended once every
@@ -24,10 +25,13 @@ final class ClusterResults {
    *
    * @param startupSeconds from starting the JVMs until every node saw all members Up and listened
    * @param affected counters that lived on the killed node (by their last answer before the kill)
+   * @param stalled counters that lived on a survivor and stalled after the kill (see {@link
+   *     TakeoverTimeline})
    * @param complete whether every affected counter answered again within the maximum wait
-   * @param takeoverMillis from the kill to the recovery of the last affected counter; -1 unless
-   *     complete
-   * @param entityMedianMillis median over the affected counters of their recovery time
+   * @param takeoverMillis from the kill to the recovery of the last affected or stalled counter;
+   *     -1 unless complete
+   * @param entityMedianMillis median over the affected and stalled counters of their recovery
+   *     time
    * @param requests increments that ended from the warm-up on
    * @param failed of those, the ones the client gave up on (or got an error for)
    * @param failedAfterKill of those, the ones that ended after the kill
@@ -43,14 +47,39 @@ final class ClusterResults {
    * @param requestsPerSecond increments per second from the warm-up to the end of the load
    * @param p50Millis median time of a successful increment between the warm-up and the kill
    * @param p99Millis its 99th percentile (nearest rank)
+   * @param faultWindow the requests in flight at the kill or meant to start from the kill until
+   *     the last affected or stalled counter recovered (until the maximum wait if not all did)
+   * @param recoveries every affected or stalled counter's recovery, by time
    * @param failures every failed request counted in {@code failed}, by when it ended
    */
   record Run(int run, String victim, double startupSeconds, int entities, int affected,
       boolean complete, double takeoverMillis, double entityMedianMillis, long requests,
       long failed, long failedAfterKill, long retried, double longestRequestMillis,
       long failedAtStart, long acknowledged, long finalTotal, long lost, long appliedWithoutAck,
-      int unread, double requestsPerSecond, double p50Millis, double p99Millis,
-      List<Failure> failures) {}
+      int unread, double requestsPerSecond, double p50Millis, double p99Millis, int stalled,
+      Window faultWindow, List<Recovery> recoveries, List<Failure> failures) {}
+
+  /**
+   * The requests of a window, latency from their intended start (given-up ones at their give-up
+   * time), percentiles by nearest rank.
+   *
+   * @param requests how many
+   * @param failed how many the client gave up on (or got an error for)
+   * @param p50Millis median latency
+   * @param p99Millis 99th percentile latency
+   * @param maxMillis the longest
+   */
+  record Window(long requests, long failed, double p50Millis, double p99Millis,
+      double maxMillis) {}
+
+  /**
+   * One counter's takeover.
+   *
+   * @param entity its index
+   * @param onKilledNode whether it lived on the killed node (else it stalled on a survivor)
+   * @param millis from the kill to its first answer again
+   */
+  record Recovery(int entity, boolean onKilledNode, double millis) {}
 
   /**
    * A request the client gave up on, times from the kill (negative: before it).

@@ -17,11 +17,14 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.stream.Stream;
 
 /**
- * One run of the scenario on a fresh cluster: start {@value ClusterBenchmark#NODES} node JVMs,
- * start the load and wait until every counter answered, let it run {@code warm-up}, {@code kill
- * -9} the victim, wait until every counter that lived there answered again from a survivor (plus
- * {@code tail}), stop the load, read every counter, stop the nodes. See {@link TakeoverTimeline}
- * for what counts as recovered.
+ * One run of the scenario on a fresh cluster: start {@value ClusterBenchmark#NODES} node JVMs
+ * (node1 the only seed, so the oldest member and the shard coordinator's host), start the
+ * open-loop load ({@link OpenCounterLoad}, phase {@code warm-up}) and wait until every counter
+ * answered, let it run {@code warm-up} (phase {@code before}), {@code kill -9} the victim (phase
+ * {@code fault}), wait until every counter that lived there, or stalled elsewhere, answered again
+ * (phase {@code after}, for {@code tail}), stop the load (every request has its outcome), read
+ * every counter, stop the nodes. See {@link TakeoverTimeline} for what counts as recovered; the
+ * load's history is {@code history.jsonl} next to the nodes' logs.
  */
 final class ClusterRun {
 
@@ -29,7 +32,6 @@ final class ClusterRun {
   private static final String CLUSTER = "bench";
   private static final Duration START = Duration.ofSeconds(120);
   private static final Duration CREATE = Duration.ofSeconds(60);
-  private static final Duration DRAIN = Duration.ofSeconds(20);
   private static final Duration READ = Duration.ofSeconds(60);
 
   private final ClusterSettings settings;
@@ -43,8 +45,9 @@ final class ClusterRun {
     this.settings = settings;
     this.number = number;
     this.dir = settings.workDir().resolve(settings.target().id() + "-run-" + number);
+    String results = settings.out().getFileName().toString().replaceFirst("\\.json$", "");
     this.logs = settings.out().toAbsolutePath().getParent()
-        .resolve(settings.target().id() + "-logs").resolve("run-" + number);
+        .resolve(results + "-logs").resolve("run-" + number);
     this.scheduler = scheduler;
   }
 
@@ -88,33 +91,77 @@ final class ClusterRun {
     for (int i = 0; i < settings.entities(); i++) {
       ids.add(prefix + i);
     }
-    SteadyLoad load = new SteadyLoad(client, ids, ClusterBenchmark.NODES, settings.rate(),
-        scheduler);
-    load.start();
-    awaitEveryCounterAnswered(load);
-    long steady = System.nanoTime();
-    Thread.sleep(settings.warmUp().toMillis());
+    // Every counter created and its shard homed before the open loop starts: an open loop at the
+    // full rate against a cold cluster on 2 cores piles up thousands of requests in flight and
+    // buries the start-up it would then measure (a closed loop waited for it).
+    createEveryCounter(client, ids);
+    try (OpenCounterLoad load = new OpenCounterLoad(http, ids, settings.rate(),
+        settings.policy(), logs.resolve("history.jsonl"))) {
+      load.start("warm-up");
+      awaitEveryCounterAnswered(load);
+      long steady = System.nanoTime();
+      load.markPhase("before");
+      Thread.sleep(settings.warmUp().toMillis()); // the warm-up's length itself
 
-    NodeJvm victim = nodes.get(settings.victim() - 1);
-    long kill = System.nanoTime();
-    if (!victim.kill9(Duration.ofSeconds(10))) {
-      throw new IllegalStateException(victim.describe() + " still runs 10 s after SIGKILL");
-    }
-    long dead = System.nanoTime();
-    log("kill -9 %s (pid %d)", victim.name, victim.process.pid());
-    TakeoverTimeline.Result takeover = awaitTakeover(load, victim.name, kill, dead);
-    Thread.sleep(settings.tail().toMillis());
-    if (!load.stop(DRAIN)) {
-      log("some requests still in flight %s after the load stopped", DRAIN);
-    }
-    List<Answer> answers = load.answers();
-    takeover = TakeoverTimeline.of(answers, victim.name, kill, dead);
+      NodeJvm victim = nodes.get(settings.victim() - 1);
+      load.markPhase("fault");
+      long kill = System.nanoTime();
+      if (!victim.kill9(Duration.ofSeconds(10))) {
+        throw new IllegalStateException(victim.describe() + " still runs 10 s after SIGKILL");
+      }
+      long dead = System.nanoTime();
+      log("kill -9 %s (pid %d)%s", victim.name, victim.process.pid(), settings.victim() == 1
+          ? ", the oldest node, the shard coordinator's host" : "");
+      awaitTakeover(load, victim.name, kill, dead);
+      long windowEnd = System.nanoTime();
+      load.markPhase("after");
+      Thread.sleep(settings.tail().toMillis()); // the tail's length itself
+      load.stop();
+      List<Answer> answers = load.answers();
+      TakeoverTimeline.Result takeover =
+          TakeoverTimeline.of(answers, victim.name, kill, dead, windowEnd);
 
-    Map<Integer, Long> finalCounts = readAll(client, ids, settings.victim() - 1);
-    return summarize(answers, takeover, finalCounts, steady, kill, startup, victim.name);
+      Map<Integer, Long> finalCounts = readAll(client, ids, settings.victim() - 1);
+      return summarize(answers, takeover, finalCounts, steady, kill, startup, victim.name);
+    }
   }
 
-  private void awaitEveryCounterAnswered(SteadyLoad load) throws InterruptedException {
+  /**
+   * Reads every counter through the target's client, one round after the other (each read retried
+   * by the client, a round at most every 500 ms) until each has answered once, within {@link
+   * #CREATE}.
+   */
+  private void createEveryCounter(CounterClient client, List<String> ids)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + CREATE.toNanos();
+    java.util.Set<Integer> answered = new java.util.HashSet<>();
+    for (int round = 0; answered.size() < ids.size(); round++) {
+      if (System.nanoTime() >= deadline) {
+        throw new IllegalStateException("only " + answered.size() + " of " + ids.size()
+            + " counters answered a read within " + CREATE + " of the cluster's start; see the"
+            + " nodes' logs in " + logs);
+      }
+      if (round > 0) {
+        Thread.sleep(500); // pause between rounds of reads, bounded by the deadline
+      }
+      List<CompletableFuture<Answer>> reads = new ArrayList<>();
+      for (int i = 0; i < ids.size(); i++) {
+        if (!answered.contains(i)) {
+          reads.add(client.read(i, ids.get(i), i % ClusterBenchmark.NODES)
+              .toCompletableFuture());
+        }
+      }
+      for (CompletableFuture<Answer> read : reads) {
+        Answer answer = read.join();
+        if (answer.ok()) {
+          answered.add(answer.entity());
+        }
+      }
+    }
+    log("all %d counters answered a read; starting the open-loop load", ids.size());
+  }
+
+  private void awaitEveryCounterAnswered(OpenCounterLoad load) throws InterruptedException {
     long deadline = System.nanoTime() + CREATE.toNanos();
     while (System.nanoTime() < deadline) {
       long answered = load.answers().stream().filter(Answer::ok).mapToInt(Answer::entity)
@@ -128,7 +175,7 @@ final class ClusterRun {
         + " of the load's start; see the nodes' logs in " + logs);
   }
 
-  private TakeoverTimeline.Result awaitTakeover(SteadyLoad load, String victim, long kill,
+  private TakeoverTimeline.Result awaitTakeover(OpenCounterLoad load, String victim, long kill,
       long dead) throws InterruptedException {
     long deadline = kill + settings.maxWait().toNanos();
     TakeoverTimeline.Result result;
@@ -140,12 +187,14 @@ final class ClusterRun {
         return result;
       }
     } while (!result.complete() && System.nanoTime() < deadline);
+    int all = result.affected().size() + result.stalled().size();
     if (result.complete()) {
-      log("all %d counters of %s answer again, %.2f s after the kill", result.affected().size(),
-          victim, result.takeoverNanos() / 1e9);
+      log("all %d counters of %s and %d stalled elsewhere answer again, %.2f s after the kill",
+          result.affected().size(), victim, result.stalled().size(),
+          result.takeoverNanos() / 1e9);
     } else {
-      log("only %d of %d counters of %s answered again within %s", result.recoveredAfterNanos()
-          .size(), result.affected().size(), victim, settings.maxWait());
+      log("only %d of %d counters (of %s, or stalled elsewhere) answered again within %s",
+          result.recoveredAfterNanos().size(), all, victim, settings.maxWait());
     }
     return result;
   }
@@ -207,9 +256,9 @@ final class ClusterRun {
         retried++;
       }
       if (answer.ok()) {
-        longest = Math.max(longest, answer.endNanos() - answer.startNanos());
+        longest = Math.max(longest, answer.latencyNanos());
         if (answer.endNanos() < kill) {
-          latencies.add(answer.endNanos() - answer.startNanos());
+          latencies.add(answer.latencyNanos());
         }
       } else {
         failures.add(new ClusterResults.Failure(answer.entity(),
@@ -242,13 +291,38 @@ final class ClusterRun {
     List<Long> recoveries = takeover.sortedRecoveries();
     double entityMedian = recoveries.isEmpty() ? -1
         : recoveries.get((recoveries.size() + 1) / 2 - 1) / 1e6;
+    long faultEnd = kill + (takeover.complete() ? Math.max(0, takeover.takeoverNanos())
+        : settings.maxWait().toNanos());
+    List<Long> window = new ArrayList<>();
+    long windowFailed = 0;
+    for (Answer answer : answers) {
+      if (answer.endNanos() > kill && answer.startNanos() <= faultEnd) {
+        window.add(answer.latencyNanos());
+        windowFailed += answer.ok() ? 0 : 1;
+      }
+    }
+    window.sort(null);
+    ClusterResults.Window faultWindow = new ClusterResults.Window(window.size(), windowFailed,
+        window.isEmpty() ? -1 : nearestRank(window, 50) / 1e6,
+        window.isEmpty() ? -1 : nearestRank(window, 99) / 1e6,
+        window.isEmpty() ? -1 : window.get(window.size() - 1) / 1e6);
+    List<ClusterResults.Recovery> recovered = new ArrayList<>();
+    takeover.recoveredAfterNanos().forEach((entity, nanos) -> recovered.add(
+        new ClusterResults.Recovery(entity, takeover.affected().contains(entity), nanos / 1e6)));
+    recovered.sort(java.util.Comparator.comparingDouble(ClusterResults.Recovery::millis));
     ClusterResults.Run run = new ClusterResults.Run(number, victim, startup,
         settings.entities(), takeover.affected().size(), takeover.complete(),
         takeover.takeoverNanos() / 1e6, entityMedian, requests, failures.size(),
         failedAfterKill, retried, longest / 1e6, failedAtStart, acknowledged, total, lost,
         withoutAck, settings.entities() - finalCounts.size(),
-        requests / Math.max(1e-3, (lastEnd - steady) / 1e9), p50, p99, failures);
-    log("latency before the kill p50 %.0f ms, p99 %.0f ms", p50, p99);
+        requests / Math.max(1e-3, (lastEnd - steady) / 1e9), p50, p99, takeover.stalled().size(),
+        faultWindow, recovered, failures);
+    log("latency from intended start before the kill p50 %.0f ms, p99 %.0f ms", p50, p99);
+    log("fault window (from the kill until the last counter answered again): %d requests, %d"
+        + " failed, p50 %.0f ms, p99 %.0f ms, max %.0f ms; %d counters of %s and %d stalled"
+        + " elsewhere", faultWindow.requests(), faultWindow.failed(), faultWindow.p50Millis(),
+        faultWindow.p99Millis(), faultWindow.maxMillis(), takeover.affected().size(), victim,
+        takeover.stalled().size());
     log("takeover %s, per counter median %.0f ms; %d requests (%.0f/s), %d failed (%d after the"
             + " kill), %d retried; %d failed while starting; %d acknowledged, counters total %d:"
             + " %d lost, %d applied without ack%s",

@@ -1,5 +1,6 @@
 package io.baton.benchmarks.cluster;
 
+import io.baton.load.AttemptPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -21,19 +22,23 @@ import java.util.Set;
  *     longer than the clients' 10 s deadline, so that what the kill did to the other counters, a
  *     request stuck since the kill, shows in the failures)
  * @param maxWait how long after the kill the run waits for the recovery at most (default 120 s)
- * @param victim which node is killed, 1-3 (default 3; node 1 is the first seed, the oldest node,
- *     and so hosts the shard coordinator)
+ * @param victim which node is killed, 1-3: {@code --kill=node3} (the default), {@code --kill=node1}
+ *     or {@code --kill=coordinator} (node 1 is the only seed, so the oldest node, and hosts the
+ *     shard coordinator), or {@code --victim=N}
+ * @param policy the open-loop load's attempts: {@code --attempt-timeout=MS} (default 1500) and
+ *     {@code --give-up=MS} (default 10000; a request not answered by then is failed)
  * @param heap the node JVMs' maximum heap (default 512m)
  * @param workDir where the nodes keep their data and logs
  * @param out the JSON file the results go to
  * @param jdbcUrl the shared PostgreSQL database of the stock targets
  */
 record ClusterSettings(ClusterTarget target, int runs, int entities, double rate,
-    Duration warmUp, Duration tail, Duration maxWait, int victim, String heap, Path workDir,
-    Path out, String jdbcUrl, String jdbcUser) {
+    Duration warmUp, Duration tail, Duration maxWait, int victim, AttemptPolicy policy,
+    String heap, Path workDir, Path out, String jdbcUrl, String jdbcUser) {
 
   private static final Set<String> KEYS = Set.of("target", "runs", "entities", "rate", "warm-up",
-      "tail", "max-wait", "victim", "heap", "work-dir", "out", "jdbc-url", "jdbc-user");
+      "tail", "max-wait", "victim", "kill", "attempt-timeout", "give-up", "heap", "work-dir",
+      "out", "jdbc-url", "jdbc-user");
 
   ClusterSettings {
     if (runs < 1 || entities < 3 || !(rate > 0)) {
@@ -76,7 +81,10 @@ record ClusterSettings(ClusterTarget target, int runs, int entities, double rate
         Duration.ofMillis(Long.parseLong(options.getOrDefault("warm-up", "5000"))),
         Duration.ofMillis(Long.parseLong(options.getOrDefault("tail", "12000"))),
         Duration.ofMillis(Long.parseLong(options.getOrDefault("max-wait", "120000"))),
-        Integer.parseInt(options.getOrDefault("victim", "3")),
+        victim(options),
+        AttemptPolicy.of(
+            Duration.ofMillis(Long.parseLong(options.getOrDefault("attempt-timeout", "1500"))),
+            Duration.ofMillis(Long.parseLong(options.getOrDefault("give-up", "10000")))),
         options.getOrDefault("heap", "512m"),
         Path.of(options.get("work-dir")),
         Path.of(options.get("out")),
@@ -84,9 +92,29 @@ record ClusterSettings(ClusterTarget target, int runs, int entities, double rate
         options.getOrDefault("jdbc-user", "postgres"));
   }
 
+  /** {@code --kill=node1|node2|node3|coordinator}, or {@code --victim=N}; node3 by default. */
+  private static int victim(Map<String, String> options) {
+    if (options.containsKey("kill") && options.containsKey("victim")) {
+      throw new IllegalArgumentException("give --kill or --victim, not both");
+    }
+    String kill = options.get("kill");
+    if (kill == null) {
+      return Integer.parseInt(options.getOrDefault("victim", "3"));
+    }
+    if (kill.equals("coordinator") || kill.equals("oldest")) {
+      return 1; // the only seed: the oldest member, the shard coordinator's host
+    }
+    if (kill.matches("node[0-9]+")) {
+      return Integer.parseInt(kill.substring(4));
+    }
+    throw new IllegalArgumentException("--kill=" + kill + " is not a node: use node1 (the"
+        + " oldest node, the shard coordinator's host; also --kill=coordinator), node2 or node3");
+  }
+
   /** The run's parameters, as recorded with the results. */
   ClusterResults.Parameters parameters() {
     return new ClusterResults.Parameters(runs, ClusterBenchmark.NODES, entities, rate,
-        warmUp.toMillis(), tail.toMillis(), maxWait.toMillis(), "node" + victim, heap);
+        warmUp.toMillis(), tail.toMillis(), maxWait.toMillis(), "node" + victim, heap,
+        policy.attemptTimeout().toMillis(), policy.giveUp().toMillis());
   }
 }

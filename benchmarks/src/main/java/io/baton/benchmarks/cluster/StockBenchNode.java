@@ -1,6 +1,8 @@
 package io.baton.benchmarks.cluster;
 
+import static org.apache.pekko.http.javadsl.server.Directives.complete;
 import static org.apache.pekko.http.javadsl.server.Directives.completeWithFuture;
+import static org.apache.pekko.http.javadsl.server.Directives.entity;
 import static org.apache.pekko.http.javadsl.server.Directives.concat;
 import static org.apache.pekko.http.javadsl.server.Directives.get;
 import static org.apache.pekko.http.javadsl.server.Directives.path;
@@ -29,13 +31,19 @@ import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 
 /**
  * A node of the stock Pekko targets: Pekko Cluster Sharding with {@link StockCounter} on a
  * pekko-persistence-jdbc journal shared by every node (one PostgreSQL), and a tiny Pekko HTTP
  * endpoint: {@code POST /counters/{id}} increments, {@code GET /counters/{id}} reads, both answer
  * {@code {"count":n,"node":"<name>"}} (200), or 503 when the entity did not answer within {@link
- * #ASK_TIMEOUT}.
+ * #ASK_TIMEOUT}; and the same counter on the entity contract of Baton's {@code HttpEntryPoint},
+ * which the benchmark's open-loop load speaks to every target: {@code POST
+ * /entities/bench-counter/{id}} with the JSON {@code "INCREMENT"} or {@code "GET"}, answered {@code
+ * {"reply":"applied","result":{"count":n,"node":"<name>"}}} (200) or 503. Its {@code
+ * Idempotency-Key} is ignored: stock Pekko has none, so a retry of an increment applied late is
+ * applied again.
  *
  * <p><b>What is set</b> ({@code --profile=default}): only what a stock application must set to
  * run at all: the cluster provider, its address and seed node, the journal plugin and its
@@ -57,6 +65,8 @@ public final class StockBenchNode {
   static final Duration ASK_TIMEOUT = Duration.ofSeconds(2);
 
   private static final String HOST = "127.0.0.1";
+  /** The entity type name on the entity contract, as Baton's target exposes its counter. */
+  static final String BENCH_COUNTER_TYPE = "bench-counter";
 
   private StockBenchNode() {}
 
@@ -141,14 +151,40 @@ public final class StockBenchNode {
 
   private static Route route(ActorSystem<Void> system) {
     ClusterSharding sharding = ClusterSharding.get(system);
-    return pathPrefix("counters", () -> path(PathMatchers.segment(), id -> concat(
-        post(() -> completeWithFuture(ask(system, sharding, id, StockCounter.Increment::new))),
-        get(() -> completeWithFuture(ask(system, sharding, id, StockCounter.Get::new))))));
+    return concat(
+        pathPrefix("counters", () -> path(PathMatchers.segment(), id -> concat(
+            post(() -> completeWithFuture(ask(system, sharding, id, StockCounter.Increment::new,
+                false))),
+            get(() -> completeWithFuture(ask(system, sharding, id, StockCounter.Get::new,
+                false)))))),
+        // The entity contract of Baton's HttpEntryPoint, which the open-loop load speaks: POST
+        // /entities/bench-counter/{id} with "INCREMENT" or "GET" as JSON. The Idempotency-Key
+        // header is ignored: stock Pekko has no idempotency.
+        pathPrefix("entities", () -> pathPrefix(BENCH_COUNTER_TYPE, () ->
+            path(PathMatchers.segment(), id -> post(() ->
+                entity(Unmarshaller.entityToString(), body -> {
+                  String op = body.strip();
+                  if (op.equals("\"INCREMENT\"")) {
+                    return completeWithFuture(ask(system, sharding, id,
+                        StockCounter.Increment::new, true));
+                  }
+                  if (op.equals("\"GET\"")) {
+                    return completeWithFuture(ask(system, sharding, id, StockCounter.Get::new,
+                        true));
+                  }
+                  return complete(StatusCodes.BAD_REQUEST, "the body must be \"INCREMENT\" or"
+                      + " \"GET\" (JSON), not " + op + "\n");
+                }))))));
   }
 
+  /**
+   * Asks counter {@code id}; answers {@code {"count":n,"node":..}}, or with {@code asReply} the
+   * shape of Baton's entry point, {@code {"reply":"applied","result":{"count":n,"node":..}}}; 503
+   * when the counter did not answer within {@link #ASK_TIMEOUT}.
+   */
   private static CompletionStage<HttpResponse> ask(ActorSystem<Void> system,
       ClusterSharding sharding, String id,
-      Function<ActorRef<StockCounter.Value>, StockCounter.Command> command) {
+      Function<ActorRef<StockCounter.Value>, StockCounter.Command> command, boolean asReply) {
     return sharding.entityRefFor(StockCounter.KEY, id)
         .ask(command::apply, ASK_TIMEOUT)
         .handle((value, failure) -> failure != null
@@ -156,8 +192,10 @@ public final class StockBenchNode {
                 .withEntity(HttpEntities.create(ContentTypes.TEXT_PLAIN_UTF8,
                     "counter " + id + " did not answer: " + failure + "\n"))
             : HttpResponse.create().withEntity(HttpEntities.create(
-                ContentTypes.APPLICATION_JSON,
-                "{\"count\":" + value.count() + ",\"node\":\"" + value.node() + "\"}")));
+                ContentTypes.APPLICATION_JSON, asReply
+                    ? "{\"reply\":\"applied\",\"result\":{\"count\":" + value.count()
+                        + ",\"node\":\"" + value.node() + "\"}}"
+                    : "{\"count\":" + value.count() + ",\"node\":\"" + value.node() + "\"}")));
   }
 
   private static String required(Map<String, String> flags, String key) {

@@ -18,8 +18,14 @@ import java.util.TreeMap;
  *       kill that certainly came from a surviving node: either it names another node, or its
  *       request was issued after the killed process was seen dead (a Baton retry answered {@code
  *       AlreadyApplied} names the node that first applied it, which may be the dead one).
+ *   <li>Another entity <em>stalled</em> when one of its requests that ended after the kill, meant
+ *       to start before {@code windowEnd}, stalled (an attempt timed out or was answered 5xx) or
+ *       was given up: it lived on a survivor but did not answer either (a shard coordinator that
+ *       moved with the killed node, a replica write waiting for it). It has recovered at the first
+ *       successful answer, ending after the kill, of a request meant to start no earlier than its
+ *       first such request.
  *   <li>The run's <em>takeover time</em> is from the kill (the moment SIGKILL was sent) to the
- *       recovery of the last affected entity; it is known only when every affected entity
+ *       recovery of the last affected or stalled entity; it is known only when every one of them
  *       recovered.
  * </ul>
  */
@@ -27,18 +33,20 @@ final class TakeoverTimeline {
 
   /**
    * @param affected the affected entities, in index order
-   * @param recoveredAfterNanos per affected entity, from the kill to its recovery; absent if it
-   *     has not recovered
+   * @param stalled the entities that lived on a survivor and stalled, in index order
+   * @param recoveredAfterNanos per affected or stalled entity, from the kill to its recovery;
+   *     absent if it has not recovered
    */
-  record Result(List<Integer> affected, Map<Integer, Long> recoveredAfterNanos) {
+  record Result(List<Integer> affected, List<Integer> stalled,
+      Map<Integer, Long> recoveredAfterNanos) {
 
     boolean complete() {
-      return recoveredAfterNanos.size() == affected.size();
+      return recoveredAfterNanos.size() == affected.size() + stalled.size();
     }
 
-    /** From the kill to the recovery of the last affected entity; -1 unless complete. */
+    /** From the kill to the recovery of the last affected or stalled entity; -1 unless complete. */
     long takeoverNanos() {
-      if (!complete() || affected.isEmpty()) {
+      if (!complete() || recoveredAfterNanos.isEmpty()) {
         return -1;
       }
       return recoveredAfterNanos.values().stream().mapToLong(Long::longValue).max().orElse(-1);
@@ -54,11 +62,18 @@ final class TakeoverTimeline {
 
   private TakeoverTimeline() {}
 
+  /** {@link #of(Collection, String, long, long, long)} with no end to the stall window. */
+  static Result of(Collection<Answer> answers, String victim, long killNanos, long deadNanos) {
+    return of(answers, victim, killNanos, deadNanos, Long.MAX_VALUE);
+  }
+
   /**
    * The figures for a kill of {@code victim} at {@code killNanos}, the process seen dead at {@code
-   * deadNanos} (both {@link System#nanoTime()}), from {@code answers} in any order.
+   * deadNanos} (both {@link System#nanoTime()}), from {@code answers} in any order; a request meant
+   * to start at or after {@code windowEnd} does not make an entity stalled.
    */
-  static Result of(Collection<Answer> answers, String victim, long killNanos, long deadNanos) {
+  static Result of(Collection<Answer> answers, String victim, long killNanos, long deadNanos,
+      long windowEnd) {
     Map<Integer, Answer> lastBefore = new HashMap<>();
     for (Answer answer : answers) {
       if (answer.ok() && answer.endNanos() < killNanos) {
@@ -69,16 +84,30 @@ final class TakeoverTimeline {
     List<Integer> affected = lastBefore.values().stream()
         .filter(answer -> answer.node().equals(victim))
         .map(Answer::entity).sorted().toList();
-    Map<Integer, Long> recovered = new TreeMap<>();
+    Map<Integer, Long> firstStall = new TreeMap<>();
     for (Answer answer : answers) {
-      if (!answer.ok() || answer.endNanos() < killNanos || !affected.contains(answer.entity())) {
+      if (affected.contains(answer.entity()) || answer.endNanos() <= killNanos
+          || answer.startNanos() >= windowEnd || !(answer.stalled() || !answer.ok())) {
         continue;
       }
-      boolean fromSurvivor = !answer.node().equals(victim) || answer.startNanos() >= deadNanos;
-      if (fromSurvivor) {
+      firstStall.merge(answer.entity(), answer.startNanos(), Math::min);
+    }
+    List<Integer> stalled = List.copyOf(firstStall.keySet());
+    Map<Integer, Long> recovered = new TreeMap<>();
+    for (Answer answer : answers) {
+      if (!answer.ok() || answer.endNanos() < killNanos) {
+        continue;
+      }
+      if (affected.contains(answer.entity())) {
+        boolean fromSurvivor = !answer.node().equals(victim) || answer.startNanos() >= deadNanos;
+        if (fromSurvivor) {
+          recovered.merge(answer.entity(), answer.endNanos() - killNanos, Math::min);
+        }
+      } else if (firstStall.containsKey(answer.entity())
+          && answer.startNanos() >= firstStall.get(answer.entity())) {
         recovered.merge(answer.entity(), answer.endNanos() - killNanos, Math::min);
       }
     }
-    return new Result(affected, recovered);
+    return new Result(affected, stalled, recovered);
   }
 }

@@ -78,6 +78,41 @@ class TakeoverTimelineTest {
     assertEquals(Map.of(1, 900 * MS), result.recoveredAfterNanos());
   }
 
+  private static Answer stalledOk(int entity, String node, long startMs, long endMs) {
+    return new Answer(entity, true, 1, node, 2, startMs * MS, endMs * MS, true, "OK");
+  }
+
+  /**
+   * Property: a counter of a survivor whose request stalled after the kill (a timeout or 5xx, or
+   * given up) counts too, from the kill to its first success among requests meant to start no
+   * earlier than its first stalled one; quick answers and stalls after the window do not count.
+   */
+  @Test
+  void countersOfSurvivorsThatStalledAreTakenOverToo() {
+    List<Answer> answers = List.of(
+        ok(1, "node3", 9_900, 9_910),
+        ok(1, "node2", 10_200, 10_400),
+        ok(4, "node1", 9_900, 9_910),
+        stalledOk(4, "node1", 9_950, 11_500), // the coordinator's moving: a survivor stalled
+        ok(4, "node1", 11_600, 11_610),
+        ok(5, "node2", 9_900, 9_910),
+        failed(5, 9_980, 19_980), // given up, then answered again by a later request
+        ok(5, "node2", 9_970, 10_010), // meant to start before the stall: not a recovery
+        ok(5, "node2", 12_000, 12_300),
+        ok(6, "node2", 10_100, 10_150), // quick after the kill: not stalled
+        stalledOk(7, "node2", 30_000, 31_600)); // after the window: not counted
+
+    TakeoverTimeline.Result result =
+        TakeoverTimeline.of(answers, "node3", KILL, DEAD, 20_000 * MS);
+
+    assertEquals(List.of(1), result.affected());
+    assertEquals(List.of(4, 5), result.stalled());
+    assertEquals(Map.of(1, 400 * MS, 4, 1_500 * MS, 5, 2_300 * MS),
+        result.recoveredAfterNanos());
+    assertTrue(result.complete());
+    assertEquals(2_300 * MS, result.takeoverNanos());
+  }
+
   /** Property: a counter with no answer from a survivor leaves the takeover unknown. */
   @Test
   void takeoverIsUnknownWhileAnAffectedCounterHasNotAnswered() {

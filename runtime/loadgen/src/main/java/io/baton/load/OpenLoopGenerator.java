@@ -221,8 +221,10 @@ public final class OpenLoopGenerator implements AutoCloseable {
   /**
    * After {@link #stop()}: re-sends every request the load gave up on, with its key, issue time
    * and deadline, again and again (each time under the attempt policy) until it has a final answer
-   * or {@code bound} has passed since the resolve began; at most 16 at a time. Every re-send's
-   * final outcome is a {@code resolution} line of the history.
+   * or {@code bound} has passed since the resolve began; at most 16 at a time, and none is sent
+   * once the bound has passed (so resolve ends within the bound plus one give-up time; those not
+   * sent stay {@link Outcome#FAILED}). Every re-send's final outcome is a {@code resolution} line
+   * of the history.
    */
   public ResolveReport resolve(Duration bound) throws InterruptedException {
     synchronized (this) {
@@ -269,20 +271,30 @@ public final class OpenLoopGenerator implements AutoCloseable {
     int attempt = 0;
     while (true) {
       long start = clock.nanoTime();
+      if (attempt == 0 && start >= until) {
+        // The bound passed while this one waited for its turn: not re-sent, its fate stays
+        // unknown (FAILED, no attempt), so that the bound holds however many were given up.
+        return written(new RequestOutcome(original.seq(), original.stream(), original.phase(),
+            original.request(), original.issuedAtMillis(), original.deadlineMillis(),
+            start - t0, start - t0, new Answer(Outcome.FAILED, 0, "", List.of(), start)));
+      }
       Answer answer = client.send(original.request(), start, original.issuedAtMillis(),
           original.deadlineMillis(), (int) ((original.seq() + 1 + attempt) % Integer.MAX_VALUE))
           .join();
       attempt++;
       if (answer.outcome() != Outcome.FAILED || clock.nanoTime() >= until) {
-        RequestOutcome resolution = new RequestOutcome(original.seq(), original.stream(),
+        return written(new RequestOutcome(original.seq(), original.stream(),
             original.phase(), original.request(), original.issuedAtMillis(),
-            original.deadlineMillis(), start - t0, answer.endNanos() - t0, answer);
-        if (history != null) {
-          history.write("resolution", resolution);
-        }
-        return resolution;
+            original.deadlineMillis(), start - t0, answer.endNanos() - t0, answer));
       }
     }
+  }
+
+  private RequestOutcome written(RequestOutcome resolution) {
+    if (history != null) {
+      history.write("resolution", resolution);
+    }
+    return resolution;
   }
 
   /** Stops the load if it runs (without waiting) and closes the history and the client. */

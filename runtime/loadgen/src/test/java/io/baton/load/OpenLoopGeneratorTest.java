@@ -269,6 +269,42 @@ class OpenLoopGeneratorTest {
     assertEquals(summary.offered(), resolutionLines);
   }
 
+  /**
+   * Resolve sends nothing once its bound has passed: with more given-up requests than it re-sends
+   * at a time and entry points that still do not answer, only the first wave is sent, and the
+   * others stay FAILED without an attempt (before the fix, every one was sent after the bound,
+   * a give-up time each: half an hour for 3,400 requests of a dead cluster).
+   */
+  @Test
+  void resolveSendsNothingOnceItsBoundHasPassed() throws Exception {
+    StubEntryPoint.Behaviour unavailable =
+        (request, stub) -> new StubEntryPoint.Response(503, "entity did not answer");
+    a.behave(unavailable);
+    b.behave(unavailable);
+    OpenLoopGenerator load = generator(AttemptPolicy.defaults()
+        .withAttemptTimeout(Duration.ofMillis(300)).withGiveUp(Duration.ofMillis(600)), null);
+    ConcurrentLinkedQueue<RequestOutcome> outcomes = new ConcurrentLinkedQueue<>();
+    load.start("load", List.of(stream("deposits", 40)), outcomes::add);
+    awaitTrue(() -> outcomes.size() >= 40, "40 outcomes");
+    LoadSummary summary = load.stop();
+    Set<String> resent = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    StubEntryPoint.Behaviour counting = (request, stub) -> {
+      resent.add(request.key());
+      return new StubEntryPoint.Response(503, "entity did not answer");
+    };
+    a.behave(counting);
+    b.behave(counting);
+
+    ResolveReport report = load.resolve(Duration.ofMillis(200));
+
+    assertEquals(summary.offered(), report.resolutions().size());
+    assertTrue(resent.size() <= 16, resent.size() + " re-sent after a bound shorter than one"
+        + " give-up time: only the first wave of 16 may go");
+    long notSent = report.resolutions().stream().filter(r -> r.attempts().isEmpty()).count();
+    assertEquals(summary.offered() - resent.size(), notSent, report.format());
+    assertTrue(report.resolutions().stream().allMatch(r -> r.outcome() == Outcome.FAILED));
+  }
+
   private OpenLoopGenerator generator(AttemptPolicy policy, Path history) {
     return generator(policy, history, null);
   }

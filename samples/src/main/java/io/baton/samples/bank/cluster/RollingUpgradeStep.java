@@ -1,5 +1,7 @@
 package io.baton.samples.bank.cluster;
 
+import io.baton.load.LoadSummary;
+import io.baton.load.Outcome;
 import io.baton.samples.bank.Account;
 import io.baton.upgrade.ClusterProbe;
 import io.baton.upgrade.RollingUpgrade;
@@ -16,31 +18,26 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Supplier;
 
 /**
  * The last step of {@link BankClusterDemo}: a graceful rolling upgrade of every node from bank
  * release 1 to release 2 under the demo's load, run by Baton's {@link RollingUpgrade} over the
  * nodes' operator endpoints, with a {@link DemoNodeController} acting on the demo's processes.
  *
- * <p>It prints the orchestrator's progress as it comes, counts the client requests that overlap
- * the upgrade apart from the others ({@link #count}), and, once every node is upgraded, checks
- * that every node runs release 2 (what the node printed, and its app version in {@code /status})
- * and that the cluster's active version of {@link Account.State} advanced to 2 (the version gate,
- * {@code /status} field {@code upgrade}). {@link #summary} prints what it saw and adds a problem
- * for each check that failed, and for any request that failed during the upgrade: in graceful
- * mode there must be none.
+ * <p>It prints the orchestrator's progress as it comes, marks the load's phases {@code upgrade}
+ * (at its start) and {@code after} (at its end), and, once every node is upgraded, checks that
+ * every node runs release 2 (what the node printed, and its app version in {@code /status}) and
+ * that the cluster's active version of {@link Account.State} advanced to 2 (the version gate,
+ * {@code /status} field {@code upgrade}). {@link #summary} prints what it saw, with the open-loop
+ * figures of the requests intended during the upgrade, and adds a problem for each check that
+ * failed and for any request given up during the upgrade.
  *
  * <p>The mode is graceful unless the system property {@value #MODE_PROPERTY} says {@code crash}:
  * then each node is killed with SIGKILL, its ring successor takes its entities over, and it
- * restarts on release 2 (algorithm 4 of the vision: upgrade as a crash). In crash mode requests
- * may fail while a node's entities are taken over (the clients retry them); what must hold is
- * that no money is created or destroyed, which the demo checks at the end in both modes.
+ * restarts on release 2 (algorithm 4 of the vision: upgrade as a crash). In both modes no request
+ * may be given up and no money created or destroyed.
  *
- * <p>Threads: {@link #run} and {@link #summary} on the demo's thread; {@link #count} on the load's
- * workers (atomics).
+ * <p>Threads: {@link #run} and {@link #summary} on the demo's thread.
  */
 final class RollingUpgradeStep {
 
@@ -76,12 +73,6 @@ final class RollingUpgradeStep {
 
   private volatile long startNanos;
   private volatile long endNanos;
-  private final AtomicLong ok = new AtomicLong();
-  private final AtomicLong failed = new AtomicLong();
-  private final AtomicLong retried = new AtomicLong();
-  private final AtomicLong longestNanos = new AtomicLong();
-  private final AtomicReference<String> slowest = new AtomicReference<>("");
-  private final AtomicReference<String> firstFailed = new AtomicReference<>("");
   private UpgradeReport report;
   private String skipped;
   private Integer activeBefore;
@@ -122,12 +113,14 @@ final class RollingUpgradeStep {
         + v2.get().getFileName() + "), " + modeName() + ", under the same load");
     UpgradePlan plan = UpgradePlan.of(targets, v2.get().toString(), mode)
         .withExpectedAppVersion(TARGET_APP_VERSION).withDeadlines(DEADLINES);
+    demo.markPhase(BankClusterDemo.UPGRADE);
     startNanos = System.nanoTime();
     try {
       report = RollingUpgrade.create(plan, new DemoNodeController(demo.nodeAccess()), probe,
           progress -> out.println(">>> " + progress.render())).run();
     } finally {
       endNanos = System.nanoTime();
+      demo.markPhase(BankClusterDemo.AFTER);
     }
     out.println(">>> " + report.render().replace("\n", "\n>>> "));
     if (!report.completed()) {
@@ -154,31 +147,8 @@ final class RollingUpgradeStep {
     Thread.sleep(LOAD_AFTER_UPGRADE.toMillis());
   }
 
-  /**
-   * Counts a request of the load if it overlapped the upgrade (it ended after the start and
-   * started before the end).
-   */
-  void count(long start, long end, boolean answered, boolean retriedRequest,
-      Supplier<String> trace) {
-    long from = startNanos;
-    long to = endNanos;
-    if (from == 0 || end < from || (to != 0 && start > to)) {
-      return;
-    }
-    (answered ? ok : failed).incrementAndGet();
-    if (!answered) {
-      firstFailed.compareAndSet("", trace.get());
-    }
-    if (retriedRequest) {
-      retried.incrementAndGet();
-    }
-    if (longestNanos.getAndAccumulate(end - start, Math::max) < end - start) {
-      slowest.set(trace.get());
-    }
-  }
-
   /** Prints the upgrade's lines of the summary; adds a problem for each check that failed. */
-  void summary(BankClusterDemo demo, List<String> problems) {
+  void summary(BankClusterDemo demo, LoadSummary load, List<String> problems) {
     PrintStream out = demo.out();
     if (skipped != null) {
       out.println("upgrade: skipped, " + skipped);
@@ -201,17 +171,22 @@ final class RollingUpgradeStep {
       problems.add("the rolling upgrade stopped at " + report.failedNode() + ", phase "
           + report.failedPhase() + ": " + report.seen());
     }
-    out.printf("  during the upgrade: %d requests ok, %d failed, %d retried; longest request"
-        + " %.2f s%n", ok.get(), failed.get(), retried.get(), longestNanos.get() / 1e9);
-    if (!slowest.get().isEmpty()) {
-      out.println("  slowest request: " + slowest.get());
-    }
-    if (failed.get() > 0) {
-      out.println("  first failed request: " + firstFailed.get());
-      if (mode == UpgradeMode.GRACEFUL) {
-        problems.add(failed.get() + " client request(s) failed during the graceful upgrade");
+    load.phase(BankClusterDemo.UPGRADE).ifPresent(phase -> {
+      long ok = phase.outcomes().getOrDefault(Outcome.OK, 0L)
+          + phase.outcomes().getOrDefault(Outcome.ALREADY_APPLIED, 0L);
+      long failed = phase.outcomes().getOrDefault(Outcome.FAILED, 0L);
+      out.printf(java.util.Locale.ROOT, "  during the upgrade: %d requests ok, %d failed, %d"
+          + " retried; p50 %s, p99 %s, max %s (requests intended during it, from intended"
+          + " start)%n", ok, failed, phase.retried(), BankClusterDemo.ms(phase.latency().p50()),
+          BankClusterDemo.ms(phase.latency().p99()), BankClusterDemo.ms(phase.latency().max()));
+      String slowest = demo.slowest(BankClusterDemo.UPGRADE);
+      if (!slowest.isEmpty()) {
+        out.println("  slowest request: " + slowest);
       }
-    }
+      if (failed > 0) {
+        problems.add(failed + " request(s) given up during the " + modeName() + " upgrade");
+      }
+    });
     if (!report.completed()) {
       return;
     }

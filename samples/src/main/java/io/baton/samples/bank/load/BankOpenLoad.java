@@ -85,6 +85,7 @@ public final class BankOpenLoad implements AutoCloseable {
         return thread;
       });
   private long openingTotal;
+  private volatile java.util.function.Consumer<RequestOutcome> observer = outcome -> { };
 
   private BankOpenLoad(BankLoadSettings settings, PrintStream out) {
     this.settings = settings;
@@ -179,14 +180,35 @@ public final class BankOpenLoad implements AutoCloseable {
 
   /** Starts the two streams, in phase {@code load}. */
   public void start() {
+    start("load");
+  }
+
+  /** Starts the two streams, in phase {@code firstPhase}. */
+  public void start(String firstPhase) {
     out.printf("open-load: %.0f transfers/s and %.0f deposits and withdrawals/s on %d accounts,"
             + " open loop; attempts of %s, given up after %s%n", settings.transferRate(),
         settings.accountRate(), accounts.size(), settings.policy().attemptTimeout(),
         settings.policy().giveUp());
-    generator.start("load", List.of(
+    generator.start(firstPhase, List.of(
         ArrivalStream.of(TRANSFERS, settings.transferRate(), this::transfer),
         ArrivalStream.of(ACCOUNT_OPS, settings.accountRate(), this::accountOperation)),
-        this::record);
+        outcome -> {
+          observer.accept(outcome);
+          record(outcome);
+        });
+  }
+
+  /**
+   * Calls {@code listener} with every outcome of the load, on an HTTP client thread, before it is
+   * counted (so {@link #stop} returns after the last call); set it before {@link #start}.
+   */
+  public void onOutcome(java.util.function.Consumer<RequestOutcome> listener) {
+    this.observer = java.util.Objects.requireNonNull(listener, "listener");
+  }
+
+  /** The start of the load on {@link System#nanoTime()}; outcomes' times count from it. */
+  public long startNanos() {
+    return generator.startNanos();
   }
 
   /** The requests offered so far (the schedule's count, whatever the cluster answers). */
@@ -201,8 +223,18 @@ public final class BankOpenLoad implements AutoCloseable {
 
   /** Stops the load once every request has its outcome; prints and answers the summary. */
   public LoadSummary stop() throws InterruptedException {
+    return stop(true);
+  }
+
+  /**
+   * Stops the load once every request has its outcome; prints the summary, with its timeline
+   * per second if {@code timeline}, else only its totals and phases.
+   */
+  public LoadSummary stop(boolean timeline) throws InterruptedException {
     LoadSummary summary = generator.stop();
-    out.print(summary.format());
+    String text = summary.format();
+    int cut = text.indexOf("  timeline (");
+    out.print(timeline || cut < 0 ? text : text.substring(0, cut));
     return summary;
   }
 

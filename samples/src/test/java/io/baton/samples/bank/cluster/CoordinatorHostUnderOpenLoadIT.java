@@ -94,7 +94,7 @@ class CoordinatorHostUnderOpenLoadIT {
           BankNodeJvms.jar("baton.samples.jar").toString(), "upgrade",
           "--nodes=" + nodeList(), "--jar=" + v2, "--mode=graceful",
           "--pid-file=" + root.resolve("{node}.pid"), "--log-dir=" + root.resolve("upgrade-logs"),
-          "--expect-app-version=2",
+          "--expect-app-version=2", "--token-file=" + tokenFile(),
           "--start-command=sh " + script + " {jar} {node}"));
       Path out = root.resolve("upgrade.out");
       Process upgrade = new ProcessBuilder(command).redirectErrorStream(true)
@@ -215,8 +215,25 @@ class CoordinatorHostUnderOpenLoadIT {
     return nodes;
   }
 
+  /** The operator endpoint, behind the test's token (decision 0021: no changes without one). */
   private List<String> opsOptions(int index) {
-    return List.of("-Dbaton.ops.enabled=on", "-Dbaton.ops.port=" + opsPorts.get(index));
+    return List.of("-Dbaton.ops.enabled=on", "-Dbaton.ops.port=" + opsPorts.get(index),
+        "-Dbaton.ops.auth.token-file=" + tokenFile());
+  }
+
+  private static final String OPS_TOKEN = "coordinator-host-it-" + Long.toHexString(
+      new java.security.SecureRandom().nextLong()) + Long.toHexString(System.nanoTime());
+
+  private Path tokenFile() {
+    Path file = root.resolve("ops.tokens");
+    if (!Files.exists(file)) {
+      try {
+        Files.writeString(file, OPS_TOKEN + "\n");
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+    return file;
   }
 
   private String nodeList() {
@@ -278,7 +295,8 @@ class CoordinatorHostUnderOpenLoadIT {
     String last = "";
     while (System.nanoTime() < deadline) {
       HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-              URI.create("http://127.0.0.1:" + opsPorts.get(1) + "/status")).build(),
+              URI.create("http://127.0.0.1:" + opsPorts.get(1) + "/status"))
+              .header("Authorization", "Bearer " + OPS_TOKEN).build(),
           HttpResponse.BodyHandlers.ofString());
       last = response.body();
       JsonNode status = json.readTree(last);

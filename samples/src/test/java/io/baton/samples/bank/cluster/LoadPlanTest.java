@@ -17,10 +17,29 @@ class LoadPlanTest {
   /** Flags in both spellings; unnamed ones keep their defaults and no node is killed. */
   @Test
   void flagsAreReadWithOrWithoutEqualsSign() {
-    assertEquals(new LoadPlan(5, Duration.ofMinutes(2), 40, true),
-        LoadPlan.parse(List.of("--nodes=5", "--duration", "2m", "--rate", "40", "--kill")));
-    assertEquals(new LoadPlan(3, Duration.ofSeconds(60), 0, false), LoadPlan.parse(List.of()));
+    assertEquals(new LoadPlan(5, Duration.ofMinutes(2), 40, 15, 1, false),
+        LoadPlan.parse(List.of("--nodes=5", "--duration", "2m", "--rate", "40",
+            "--account-rate=15", "--kill")));
+    assertEquals(new LoadPlan(3, Duration.ofSeconds(60), 20, 10, 0, false),
+        LoadPlan.parse(List.of()));
     assertEquals(Duration.ofSeconds(90), LoadPlan.parse(List.of("--duration=90")).duration());
+    assertEquals(25, LoadPlan.parse(List.of("--transfer-rate=25")).transferRate());
+  }
+
+  /** --kill is the oldest node, node1; another node is named. */
+  @Test
+  void killTargetsTheOldestNodeUnlessANodeIsNamed() {
+    assertEquals(1, LoadPlan.parse(List.of("--kill")).kill());
+    assertEquals(3, LoadPlan.parse(List.of("--kill=node3")).kill());
+    assertEquals(2, LoadPlan.parse(List.of("--kill=2")).kill());
+    assertEquals(1, LoadPlan.DEMO.kill());
+    assertFalse(LoadPlan.parse(List.of()).kills());
+    assertTrue(assertThrows(IllegalArgumentException.class,
+        () -> LoadPlan.parse(List.of("--kill=node4"))).getMessage()
+        .contains("--kill=node4 is not a node of the run"));
+    assertTrue(assertThrows(IllegalArgumentException.class,
+        () -> LoadPlan.parse(List.of("--kill=oldest"))).getMessage()
+        .contains("--kill=oldest is not a node"));
   }
 
   /** The demo kills after 4 s and restarts 12 s later; a long run kills at a fifth, restarts half-way. */
@@ -28,7 +47,7 @@ class LoadPlanTest {
   void killAndRestartComeInOrderWithinTheRun() {
     assertEquals(Duration.ofSeconds(4), LoadPlan.DEMO.killAfter());
     assertEquals(Duration.ofSeconds(16), LoadPlan.DEMO.restartAfter());
-    LoadPlan hour = new LoadPlan(4, Duration.ofMinutes(10), 10, true);
+    LoadPlan hour = new LoadPlan(4, Duration.ofMinutes(10), 10, 5, 4, false);
     assertEquals(Duration.ofMinutes(2), hour.killAfter());
     assertEquals(Duration.ofMinutes(5), hour.restartAfter());
     assertTrue(hour.killAfter().compareTo(hour.restartAfter()) < 0);
@@ -40,7 +59,7 @@ class LoadPlanTest {
     assertTrue(LoadPlan.DEMO.upgrade());
     assertFalse(LoadPlan.DEMO.withUpgrade(false).upgrade());
     assertFalse(LoadPlan.parse(List.of("--kill")).upgrade());
-    assertEquals(new LoadPlan(3, Duration.ofSeconds(60), 0, false, true),
+    assertEquals(new LoadPlan(3, Duration.ofSeconds(60), 20, 10, 0, true),
         LoadPlan.parse(List.of("--upgrade")));
     assertTrue(assertThrows(IllegalArgumentException.class,
         () -> LoadPlan.parse(List.of("--nodes=1", "--upgrade"))).getMessage()
@@ -54,10 +73,14 @@ class LoadPlanTest {
         () -> LoadPlan.parse(List.of("--duration=soon"))).getMessage()
         .contains("--duration=soon is not a duration"));
     assertTrue(assertThrows(IllegalArgumentException.class,
-        () -> LoadPlan.parse(List.of("--rate=-1"))).getMessage().contains("--rate=-1"));
+        () -> LoadPlan.parse(List.of("--rate=0"))).getMessage()
+        .contains("--transfer-rate=0.0, --account-rate=10.0: both must be positive"));
+    assertTrue(assertThrows(IllegalArgumentException.class,
+        () -> LoadPlan.parse(List.of("--rate=fast"))).getMessage().contains("--rate=fast"));
     assertTrue(assertThrows(IllegalArgumentException.class,
         () -> LoadPlan.parse(List.of("--nodes"))).getMessage().contains("--nodes needs a value"));
-    assertEquals(2, new LoadPlan(1, Duration.ofSeconds(5), 1, false).workers());
-    assertEquals(20, new LoadPlan(1, Duration.ofSeconds(5), 100, false).workers());
+    assertTrue(assertThrows(IllegalArgumentException.class,
+        () -> LoadPlan.parse(List.of("--nodes=2", "--kill"))).getMessage()
+        .contains("--kill needs at least 3 nodes"));
   }
 }
