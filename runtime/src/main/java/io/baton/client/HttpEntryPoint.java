@@ -158,9 +158,9 @@ public final class HttpEntryPoint implements Extension {
       this.binding = null;
       return;
     }
-    this.binding = Http.get(system).newServerAt(settings.host(), settings.port()).bind(AccessGuard.protect(
-        EndpointAccess.clientEntryPoint(system.settings().config()),
-        request -> EndpointAccess.Access.CHANGE, route()));
+    this.binding = Http.get(system).newServerAt(settings.host(), settings.port())
+        .bind(AccessGuard.protect(EndpointAccess.clientEntryPoint(system.settings().config()),
+            request -> EndpointAccess.Access.CHANGE, route()));
     binding.whenComplete((bound, failure) -> {
       if (failure != null) {
         LOG.error("Client entry point could not listen on {}:{} ({}): clients cannot reach"

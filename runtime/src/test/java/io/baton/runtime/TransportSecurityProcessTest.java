@@ -37,11 +37,10 @@ class TransportSecurityProcessTest {
    */
   @Test
   void aProcessWithoutTheClustersCertificateCanNeitherJoinNorDeliver() throws IOException {
-    Path clusterCa = temp.resolve("cluster-ca");
+    // The harness runs every cluster on dev-mode TLS, with a CA of its own (LocalCluster.devCaDir).
     try (LocalCluster cluster = LocalCluster.builder(SecureNodeMain.class).nodes(2)
-        .clusterName(CLUSTER).name("transport-security")
-        .jvmOptions("-Dbaton.node.tls.dev-ca-dir=" + clusterCa).start()) {
-      // (The harness runs every cluster on dev-mode TLS; the CA is named here to be explicit.)
+        .clusterName(CLUSTER).name("transport-security").start()) {
+      Path clusterCa = cluster.devCaDir();
       cluster.awaitAllUp(START);
       cluster.send("node2", "sign e1 member");
       cluster.awaitLine("node2", "^SIGN-ACK e1 \\[member\\]$", LONG);
