@@ -26,13 +26,13 @@ public record LoadPlan(int nodes, Duration duration, double transferRate, double
     int kill, boolean upgrade) {
 
   /** The default arrival rates: what 2 cores sustain with three nodes and the demo's JVM. */
-  public static final double DEFAULT_TRANSFER_RATE = 20;
-  public static final double DEFAULT_ACCOUNT_RATE = 10;
+  public static final double DEFAULT_TRANSFER_RATE = 8;
+  public static final double DEFAULT_ACCOUNT_RATE = 4;
 
   /**
-   * The README demo: three nodes, 20 s of load at 20 transfers/s and 10 deposits and
-   * withdrawals/s, node1 (the oldest node, the shard coordinator's host) killed after 4 s and
-   * restarted at 16 s, then a rolling upgrade of all three to release 2 under the same load.
+   * The README demo: three nodes, 20 s of load at 8 transfers/s and 4 deposits and
+   * withdrawals/s, node1 (the oldest node, the shard coordinator's host) killed after 10 s (a
+   * cluster that has served a while, not three cold JVMs) and restarted at 22 s, then a rolling upgrade of all three to release 2 under the same load.
    */
   public static final LoadPlan DEMO = new LoadPlan(3, Duration.ofSeconds(20),
       DEFAULT_TRANSFER_RATE, DEFAULT_ACCOUNT_RATE, 1, true);
@@ -67,9 +67,9 @@ public record LoadPlan(int nodes, Duration duration, double transferRate, double
     return kill != 0;
   }
 
-  /** After how much load the node is killed: a fifth of the run, at least 4 s. */
+  /** After how much load the node is killed: a fifth of the run, at least 10 s (warm JVMs). */
   public Duration killAfter() {
-    return max(Duration.ofSeconds(4), duration.dividedBy(5));
+    return max(Duration.ofSeconds(10), duration.dividedBy(5));
   }
 
   /** After how much load it is restarted: 12 s after the kill, or half-way if that is later. */

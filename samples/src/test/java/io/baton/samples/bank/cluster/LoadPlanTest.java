@@ -20,7 +20,7 @@ class LoadPlanTest {
     assertEquals(new LoadPlan(5, Duration.ofMinutes(2), 40, 15, 1, false),
         LoadPlan.parse(List.of("--nodes=5", "--duration", "2m", "--rate", "40",
             "--account-rate=15", "--kill")));
-    assertEquals(new LoadPlan(3, Duration.ofSeconds(60), 20, 10, 0, false),
+    assertEquals(new LoadPlan(3, Duration.ofSeconds(60), 8, 4, 0, false),
         LoadPlan.parse(List.of()));
     assertEquals(Duration.ofSeconds(90), LoadPlan.parse(List.of("--duration=90")).duration());
     assertEquals(25, LoadPlan.parse(List.of("--transfer-rate=25")).transferRate());
@@ -42,11 +42,11 @@ class LoadPlanTest {
         .contains("--kill=oldest is not a node"));
   }
 
-  /** The demo kills after 4 s and restarts 12 s later; a long run kills at a fifth, restarts half-way. */
+  /** The demo kills after 10 s and restarts 12 s later; a long run kills at a fifth, restarts half-way. */
   @Test
   void killAndRestartComeInOrderWithinTheRun() {
-    assertEquals(Duration.ofSeconds(4), LoadPlan.DEMO.killAfter());
-    assertEquals(Duration.ofSeconds(16), LoadPlan.DEMO.restartAfter());
+    assertEquals(Duration.ofSeconds(10), LoadPlan.DEMO.killAfter());
+    assertEquals(Duration.ofSeconds(22), LoadPlan.DEMO.restartAfter());
     LoadPlan hour = new LoadPlan(4, Duration.ofMinutes(10), 10, 5, 4, false);
     assertEquals(Duration.ofMinutes(2), hour.killAfter());
     assertEquals(Duration.ofMinutes(5), hour.restartAfter());
@@ -59,7 +59,7 @@ class LoadPlanTest {
     assertTrue(LoadPlan.DEMO.upgrade());
     assertFalse(LoadPlan.DEMO.withUpgrade(false).upgrade());
     assertFalse(LoadPlan.parse(List.of("--kill")).upgrade());
-    assertEquals(new LoadPlan(3, Duration.ofSeconds(60), 20, 10, 0, true),
+    assertEquals(new LoadPlan(3, Duration.ofSeconds(60), 8, 4, 0, true),
         LoadPlan.parse(List.of("--upgrade")));
     assertTrue(assertThrows(IllegalArgumentException.class,
         () -> LoadPlan.parse(List.of("--nodes=1", "--upgrade"))).getMessage()
@@ -74,7 +74,7 @@ class LoadPlanTest {
         .contains("--duration=soon is not a duration"));
     assertTrue(assertThrows(IllegalArgumentException.class,
         () -> LoadPlan.parse(List.of("--rate=0"))).getMessage()
-        .contains("--transfer-rate=0.0, --account-rate=10.0: both must be positive"));
+        .contains("--transfer-rate=0.0, --account-rate=4.0: both must be positive"));
     assertTrue(assertThrows(IllegalArgumentException.class,
         () -> LoadPlan.parse(List.of("--rate=fast"))).getMessage().contains("--rate=fast"));
     assertTrue(assertThrows(IllegalArgumentException.class,
