@@ -152,8 +152,9 @@ public final class ClusterOperations {
       CompletionStage<Boolean> written;
       if (drain) {
         NodeReport report = all.get(key);
-        if (report != null && report.unansweredTypes().isEmpty()) {
-          int hosted = report.shardCount();
+        Integer known = report == null ? null : report.knownShardCount();
+        if (known != null) {
+          int hosted = known;
           baselines.updateAndGet(old -> {
             Map<String, Integer> copy = new HashMap<>(old);
             copy.putIfAbsent(key, hosted);

@@ -70,9 +70,7 @@ public final class ClusterView {
       nodes.add(new NodeStatus.ClusterNode(member.address(), ringPosition, member.status(),
           member.reachable(), isDrained, true, report.name(), report.batonVersion(),
           report.appVersion(), report.behaviourVersions(), shards,
-          // A type whose region did not answer in time is missing from the count: unknown, not 0
-          // (a drain must not be judged complete on a node that did not say what it hosts).
-          report.unansweredTypes().isEmpty() ? Integer.valueOf(report.shardCount()) : null,
+          report.knownShardCount(),
           entities,
           nodeLoad, replication == null ? null : replication.inFlight(),
           replication == null ? null : replication.underReplicated()));
@@ -168,8 +166,7 @@ public final class ClusterView {
         continue;
       }
       NodeReport report = reports.get(node);
-      Integer left = report == null || !report.unansweredTypes().isEmpty()
-          ? null : report.shardCount();
+      Integer left = report == null ? null : report.knownShardCount();
       drains.add(DrainProgress.of(node, report == null ? node : report.name(), left,
           baselines.get(node)));
     }
@@ -191,8 +188,8 @@ public final class ClusterView {
   public static Map<String, Integer> hosted(Map<String, NodeReport> reports) {
     Map<String, Integer> hosted = new LinkedHashMap<>();
     reports.forEach((address, report) -> {
-      if (report.unansweredTypes().isEmpty()) {
-        hosted.put(address, report.shardCount());
+      if (report.knownShardCount() != null) {
+        hosted.put(address, report.knownShardCount());
       }
     });
     return hosted;

@@ -38,8 +38,17 @@ public record NodeReport(
     List<io.baton.ring.RebalanceActivity> rebalances,
     Map<String, io.baton.client.WaitingRequests.Waiting> waiting) implements ClusterSerializable {
 
-  /** The shards it hosts, all types together. */
+  /** The shards it hosts, all types together (of the types whose region answered). */
   public int shardCount() {
     return shards.values().stream().mapToInt(Map::size).sum();
+  }
+
+  /**
+   * The shards it hosts, all types together, or null when a type's region did not report in
+   * time: unknown, not the count of the others (a drain is never judged on what a node did not
+   * say).
+   */
+  public Integer knownShardCount() {
+    return unansweredTypes.isEmpty() ? shardCount() : null;
   }
 }

@@ -108,10 +108,11 @@ public final class OperatorMetrics implements AutoCloseable {
         m -> m.local.get().drained() ? 1 : 0, null,
         "1 while this node is drained: it must hold no shard (docs/decisions/0011-drain.md)");
     gauge(registry, "baton.drain.shards.left", metrics,
-        m -> m.local.get().drained() && m.local.get().report() != null
-            ? m.local.get().report().shardCount() : 0, null,
+        m -> !m.local.get().drained() || m.local.get().report() == null ? 0
+            : m.local.get().report().knownShardCount() == null ? Double.NaN
+            : m.local.get().report().knownShardCount(), null,
         "Shards this node still hosts while drained; 0 when its drain is complete or it is not"
-            + " drained");
+            + " drained; NaN while one of its regions did not report");
 
     bindGate(system, registry, metrics);
 
