@@ -34,8 +34,15 @@ public final class ShardCountJoinChecker extends JoinConfigCompatChecker {
     if (!toCheck.hasPath(KEY) || !actualConfig.hasPath(KEY)) {
       return Valid.getInstance();
     }
-    int theirs = toCheck.getInt(KEY);
-    int ours = actualConfig.getInt(KEY);
+    int theirs;
+    int ours;
+    try { // the joiner's configuration is a peer's input: a value that is not a number is refused
+      theirs = toCheck.getInt(KEY);
+      ours = actualConfig.getInt(KEY);
+    } catch (com.typesafe.config.ConfigException e) {
+      return new Invalid(CollectionConverters.asScala(List.of(
+          "the joining node's " + KEY + " is not a shard count: " + e.getMessage())).toList());
+    }
     if (theirs == ours) {
       return Valid.getInstance();
     }

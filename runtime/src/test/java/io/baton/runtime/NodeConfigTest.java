@@ -231,5 +231,7 @@ class NodeConfigTest {
     assertTrue(refused instanceof org.apache.pekko.cluster.Invalid, "" + refused);
     String message = ((org.apache.pekko.cluster.Invalid) refused).errorMessages().head();
     assertTrue(message.contains("1000") && message.contains("100"), message);
+    Config garbage = ConfigFactory.parseString("pekko.cluster.sharding.number-of-shards = many");
+    assertTrue(checker.check(garbage, ours) instanceof org.apache.pekko.cluster.Invalid);
   }
 }
