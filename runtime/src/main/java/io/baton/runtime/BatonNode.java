@@ -140,6 +140,8 @@ public final class BatonNode implements AutoCloseable {
 
   private static BatonNode started(NodeConfig node, ActorSystem<Void> system,
       List<Address> seeds) {
+    // A downed node's process ends even if its actor system never finishes terminating.
+    DownedNodeExit.install(system);
     // Validates baton.upgrade.migrations now, rather than at the first write.
     SchemaVersions.get(system);
     io.baton.upgrade.internal.JoinGuard.install(system);

@@ -348,7 +348,9 @@ public record NodeConfig(
       String strategy,
       Duration stableAfter,
       String downAllWhenUnstable,
-      Duration removalMargin) {
+      Duration removalMargin,
+      boolean haltIfNotTerminated,
+      int haltExitCode) {
 
     static Timing fromConfig(Config node) {
       Duration heartbeat = positive(node, "failure-detector.heartbeat-interval");
@@ -383,6 +385,26 @@ public record NodeConfig(
         throw new IllegalArgumentException(
             key("downing.removal-margin") + " = " + margin + " must be zero or positive");
       }
+      boolean halt;
+      try {
+        halt = node.getBoolean("downing.halt-if-not-terminated");
+      } catch (ConfigException.WrongType e) {
+        throw new IllegalArgumentException(key("downing.halt-if-not-terminated") + " = "
+            + node.getValue("downing.halt-if-not-terminated").render() + " must be on or off", e);
+      }
+      int exitCode;
+      try {
+        exitCode = node.getInt("downing.halt-exit-code");
+      } catch (ConfigException.WrongType e) {
+        throw new IllegalArgumentException(key("downing.halt-exit-code") + " = "
+            + node.getValue("downing.halt-exit-code").render() + " is not a number: use 0 to 255",
+            e);
+      }
+      if (exitCode < 0 || exitCode > 255) {
+        throw new IllegalArgumentException(key("downing.halt-exit-code") + " = " + exitCode
+            + " is not a process exit status: use 0 to 255 (non-zero, so a supervisor restarts"
+            + " the process)");
+      }
       return new Timing(
           heartbeat,
           pause,
@@ -395,7 +417,9 @@ public record NodeConfig(
           strategy,
           positive(node, "downing.stable-after"),
           onOffOrDuration(node, "downing.down-all-when-unstable"),
-          margin);
+          margin,
+          halt,
+          exitCode);
     }
 
     private static Duration duration(Config node, String path) {

@@ -49,6 +49,8 @@ public final class TakeoverNodeMain {
   private static final Duration ASK = Duration.ofSeconds(5);
   private static final Duration INC_DEADLINE = Duration.ofSeconds(60);
   private static final Duration PROBE_ASK = Duration.ofMillis(300);
+  private static final java.util.concurrent.Executor RETRY_LATER =
+      CompletableFuture.delayedExecutor(100, java.util.concurrent.TimeUnit.MILLISECONDS);
 
   private TakeoverNodeMain() {}
 
@@ -115,6 +117,12 @@ public final class TakeoverNodeMain {
     }
   }
 
+  /** Whether the node's coordinated shutdown has begun (downed, left): retrying is pointless. */
+  private static boolean shuttingDown(BatonNode node) {
+    return org.apache.pekko.actor.CoordinatedShutdown.get(node.system()).getShutdownReason()
+        .isPresent();
+  }
+
   private static void increment(BatonNode node, String id, int left, long deadline) {
     if (left == 0) {
       HarnessLink.report("INC-DONE " + id);
@@ -123,11 +131,13 @@ public final class TakeoverNodeMain {
     node.entityRefFor(ShardedCounter.KEY, id)
         .<ShardedCounter.Value>ask(ShardedCounter.Increment::new, ASK)
         .whenComplete((value, error) -> {
-          if (error != null && System.nanoTime() < deadline) {
+          if (error != null && System.nanoTime() < deadline && !shuttingDown(node)) {
             // Not acknowledged (e.g. the coordinator still starting): try again; the count may
             // then include the unacknowledged attempt, never less than what was acknowledged.
+            // After a pause: a region that is gone fails an ask at once, and an immediate retry
+            // would spin.
             HarnessLink.report("INC-RETRY " + id + " " + error.getClass().getSimpleName());
-            increment(node, id, left, deadline);
+            RETRY_LATER.execute(() -> increment(node, id, left, deadline));
           } else if (error != null) {
             HarnessLink.report("INC-FAILED " + id + " " + error);
           } else {
@@ -159,10 +169,13 @@ public final class TakeoverNodeMain {
     node.entityRefFor(ShardedCounter.KEY, id)
         .<ShardedCounter.Value>ask(ShardedCounter.Increment::new, ASK)
         .whenComplete((value, error) -> {
-          if (error != null) {
+          if (error != null && shuttingDown(node)) {
+            HarnessLink.report("LOAD-STOPPED " + loadAcked.get() + " " + loadRetries.get()
+                + " (node shutting down)");
+          } else if (error != null) {
             loadRetries.incrementAndGet();
             HarnessLink.report("INC-RETRY " + id + " " + error.getClass().getSimpleName());
-            loadStep(node, ids, i);
+            RETRY_LATER.execute(() -> loadStep(node, ids, i));
           } else {
             loadAcked.incrementAndGet();
             HarnessLink.report("ACK " + id + " " + value.count() + " " + value.node());

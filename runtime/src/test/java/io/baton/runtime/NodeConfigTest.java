@@ -1,6 +1,7 @@
 package io.baton.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -86,6 +87,28 @@ class NodeConfigTest {
         ConfigFactory.parseString("baton.node.downing.removal-margin = 0s").withFallback(REFERENCE);
     Config config = node("--port=2552").toPekkoConfig(base);
     assertEquals(Duration.ofMillis(1), config.getDuration("pekko.cluster.down-removal-margin"));
+  }
+
+  /** The halt of a downed node that does not terminate takes on/off and a process status. */
+  @Test
+  void theHaltOfAStuckDownedNodeTakesOnOffAndAProcessExitStatus() {
+    Config off = ConfigFactory.parseString("baton.node.downing.halt-if-not-terminated = off")
+        .withFallback(REFERENCE);
+    assertFalse(node("--port=2552").toPekkoConfig(off)
+        .getBoolean("baton.node.downing.halt-if-not-terminated"));
+    Config maybe = ConfigFactory.parseString("baton.node.downing.halt-if-not-terminated = maybe")
+        .withFallback(REFERENCE);
+    var onOff = assertThrows(
+        IllegalArgumentException.class, () -> node("--port=2552").toPekkoConfig(maybe));
+    assertTrue(onOff.getMessage().contains("halt-if-not-terminated")
+        && onOff.getMessage().contains("maybe"), onOff.getMessage());
+    Config wide = ConfigFactory.parseString("baton.node.downing.halt-exit-code = 300")
+        .withFallback(REFERENCE);
+    var code = assertThrows(
+        IllegalArgumentException.class, () -> node("--port=2552").toPekkoConfig(wide));
+    assertTrue(code.getMessage().contains("baton.node.downing.halt-exit-code")
+        && code.getMessage().contains("300") && code.getMessage().contains("0 to 255"),
+        code.getMessage());
   }
 
   @Test

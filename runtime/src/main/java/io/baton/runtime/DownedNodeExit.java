@@ -1,0 +1,75 @@
+package io.baton.runtime;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Guarantees that the process of a downed node ends: once the coordinated shutdown of a node the
+ * cluster downed reaches its last phases, a daemon thread waits for the actor system to terminate
+ * and, if it has not within the {@code actor-system-terminate} phase's timeout plus {@link
+ * #MARGIN}, logs why and halts the JVM with {@code baton.node.downing.halt-exit-code}.
+ *
+ * <p>It changes nothing when termination works: the application's own handling of {@code
+ * getWhenTerminated} runs first, and the daemon thread keeps no JVM alive. It applies only to
+ * downing ({@link CoordinatedShutdown#clusterDowningReason()}), never to a stop the application
+ * asked for. Halting is safe for the journal: it acknowledges only what is on disk, the guarantee
+ * that survives {@code kill -9}. See {@code baton.node.downing.halt-if-not-terminated} in {@code
+ * reference.conf}.
+ */
+final class DownedNodeExit {
+
+  /** Beyond the phase timeout: Pekko logs the timeout and finishes its own shutdown first. */
+  static final Duration MARGIN = Duration.ofSeconds(5);
+
+  private static final Logger log = LoggerFactory.getLogger(DownedNodeExit.class);
+
+  private DownedNodeExit() {}
+
+  /** Installs the guard on the node's system when its configuration turns it on. */
+  static void install(ActorSystem<?> system) {
+    var config = system.settings().config().getConfig("baton.node.downing");
+    if (!config.getBoolean("halt-if-not-terminated")) {
+      return;
+    }
+    int exitCode = config.getInt("halt-exit-code");
+    CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
+    Duration wait = Duration.ofMillis(
+        shutdown.timeout(CoordinatedShutdown.PhaseActorSystemTerminate()).toMillis()).plus(MARGIN);
+    shutdown.addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
+        "baton-downed-node-exit", () -> {
+          boolean downed = shutdown.getShutdownReason()
+              .map(reason -> reason.equals(CoordinatedShutdown.clusterDowningReason()))
+              .orElse(false);
+          if (downed) {
+            Thread guard = new Thread(() -> haltUnlessTerminated(system, wait, exitCode),
+                "baton-downed-node-exit");
+            guard.setDaemon(true);
+            guard.start();
+          }
+          return CompletableFuture.completedFuture(Done.getInstance());
+        });
+  }
+
+  private static void haltUnlessTerminated(ActorSystem<?> system, Duration wait, int exitCode) {
+    try {
+      system.getWhenTerminated().toCompletableFuture().get(wait.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException stuck) {
+      log.error("This node was downed and its actor system has not terminated within {}: halting"
+          + " the JVM with exit status {} (baton.node.downing.halt-if-not-terminated). Start it"
+          + " again to rejoin the cluster as a new incarnation.", wait, exitCode);
+      Runtime.getRuntime().halt(exitCode);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException e) {
+      // Termination completed (exceptionally): the application's own handling runs.
+    }
+  }
+}
