@@ -165,7 +165,7 @@ public final class HttpEntryPoint implements Extension {
       if (failure != null) {
         LOG.error("Client entry point could not listen on {}:{} ({}): clients cannot reach"
             + " entities over HTTP through this node; free the port or set {}.port",
-            settings.host(), settings.port(), failure.toString(), HttpSettings.PATH, failure);
+            settings.host(), settings.port(), rootMessage(failure), HttpSettings.PATH);
       } else {
         LOG.info("Client entry point serves POST /entities/{type}/{id} on http://{}:{}",
             bound.localAddress().getHostString(), bound.localAddress().getPort());
@@ -202,7 +202,15 @@ public final class HttpEntryPoint implements Extension {
     if (binding == null) {
       return CompletableFuture.completedFuture(Optional.empty());
     }
-    return binding.thenApply(bound -> Optional.of(bound.localAddress()));
+    return binding.handle((bound, failure) -> {
+      if (failure != null) {
+        throw new java.util.concurrent.CompletionException(new IllegalStateException(
+            "the client entry point cannot listen on " + settings.host() + ":" + settings.port()
+                + " (" + rootMessage(failure) + "): free the port or set " + HttpSettings.PATH
+                + ".port", failure));
+      }
+      return Optional.of(bound.localAddress());
+    });
   }
 
   /**
@@ -451,5 +459,14 @@ public final class HttpEntryPoint implements Extension {
       node.put("limit", limit);
     }
     return node.toString();
+  }
+
+  /** The innermost cause's message (e.g. "Address already in use"), for a one-line report. */
+  private static String rootMessage(Throwable failure) {
+    Throwable root = failure;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.getMessage() == null ? root.toString() : root.getMessage();
   }
 }

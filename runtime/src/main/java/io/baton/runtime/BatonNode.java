@@ -141,7 +141,7 @@ public final class BatonNode implements AutoCloseable {
   private static BatonNode started(NodeConfig node, ActorSystem<Void> system,
       List<Address> seeds) {
     // A downed node's process ends even if its actor system never finishes terminating.
-    DownedNodeExit.install(system);
+    NodeExit.installDownedGuard(system);
     // Validates baton.upgrade.migrations now, rather than at the first write.
     SchemaVersions.get(system);
     io.baton.upgrade.internal.JoinGuard.install(system);
@@ -323,6 +323,24 @@ public final class BatonNode implements AutoCloseable {
       });
       return new DrainStatus(nodes);
     });
+  }
+
+  /**
+   * Ends this JVM once the node's actor system has terminated, with an exit status that says why,
+   * for a process that runs one node (its {@code main} calls this after {@link #start}):
+   *
+   * <ul>
+   *   <li>0: the stop was asked for (SIGTERM, {@link #close()}, a graceful leave);
+   *   <li>2: the cluster stopped the node (it was downed, its join was refused or did not succeed
+   *       in time): start it again to rejoin as a new incarnation;
+   *   <li>1: a coordinated shutdown with a reason of the application's own.
+   * </ul>
+   *
+   * <p>The JVM halts (shutdown hooks do not run again: the node's own shutdown is complete). A
+   * supervisor (systemd, Kubernetes) then restarts a node that exited non-zero.
+   */
+  public void exitWhenTerminated() {
+    NodeExit.haltWhenTerminated(system);
   }
 
   /** Stops the node gracefully (leaving the cluster, handing its shards off). */

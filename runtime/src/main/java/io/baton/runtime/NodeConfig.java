@@ -103,7 +103,14 @@ public record NodeConfig(
   public static NodeConfig fromConfig(Config config) {
     Config node = config.withFallback(ConfigFactory.defaultReference()).getConfig(PATH);
     String host = node.getString("host");
-    int port = node.getInt("port");
+    int port;
+    try {
+      port = node.getInt("port");
+    } catch (com.typesafe.config.ConfigException.WrongType e) {
+      throw new IllegalArgumentException(PATH + ".port = " + node.getValue("port").render()
+          + " (" + node.getValue("port").origin().description() + ") is not a port number: use"
+          + " 1-65535, or 0 to let the system pick one", e);
+    }
     String name = node.getString("name");
     if (name.isEmpty()) {
       name = host + "-" + port;
@@ -156,6 +163,10 @@ public record NodeConfig(
                 + String.join(", ", FLAGS.keySet().stream().sorted().toList()));
       }
       String value = arg.substring(equals + 1);
+      if (key.equals("port") && !value.strip().matches("\\d{1,5}")) {
+        throw new IllegalArgumentException(flag + "=" + value + " is not a port number: use"
+            + " 1-65535, or 0 to let the system pick one");
+      }
       if (key.equals("seed-nodes")) {
         for (String seed : value.split(",")) {
           if (!seed.isBlank()) {
@@ -511,7 +522,8 @@ public record NodeConfig(
   private static Address parseSeed(String seed) {
     try {
       return AddressFromURIString.parse(seed);
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
+      // Pekko throws a MalformedURLException (checked, undeclared) for a bad host or port.
       throw new IllegalArgumentException(
           "seed node '"
               + seed

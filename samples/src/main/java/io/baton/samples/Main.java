@@ -101,7 +101,7 @@ public final class Main {
       try {
         BankNode.start(args.subList(1, args.size()), out);
         return EXIT_RUNNING;
-      } catch (RuntimeException e) {
+      } catch (Exception e) {
         err.println("bank-node could not start: " + e.getMessage());
         return EXIT_USAGE;
       }

@@ -57,7 +57,12 @@ public final class BankNode {
     boolean exitWithParent = false;
     for (String arg : args) {
       if (arg.startsWith(HTTP_PORT_FLAG)) {
-        httpPort = Integer.parseInt(arg.substring(HTTP_PORT_FLAG.length()));
+        String value = arg.substring(HTTP_PORT_FLAG.length());
+        if (!value.matches("\\d{1,5}") || Integer.parseInt(value) > 65535) {
+          throw new IllegalArgumentException(arg + " is not a port number: use 1-65535, or 0 to"
+              + " let the system pick one");
+        }
+        httpPort = Integer.parseInt(value);
       } else if (arg.equals(EXIT_WITH_PARENT_FLAG)) {
         exitWithParent = true;
       } else {
@@ -83,12 +88,18 @@ public final class BankNode {
         """.formatted(config.host(), httpPort, BankRelease.ACCOUNT.number()))
         .withValue("baton.upgrade.classes", com.typesafe.config.ConfigValueFactory.fromIterable(
             Bank.SCHEMA_CLASSES.stream().map(Class::getName).toList()));
+    int finalHttpPort = httpPort;
     BatonNode node = BatonNode.start(config, application);
     Bank.register(node);
-    node.system().getWhenTerminated().thenRun(() -> Runtime.getRuntime().halt(2));
+    // Exit 0 after SIGTERM, 2 when the cluster downed or refused the node.
+    node.exitWhenTerminated();
     HttpEntryPoint.get(node.system()).address().whenComplete((address, failure) -> {
       if (failure != null) {
-        out.println(REPORT + "HTTP-FAILED " + failure);
+        Throwable why = failure instanceof java.util.concurrent.CompletionException
+            && failure.getCause() != null ? failure.getCause() : failure;
+        out.println(REPORT + "HTTP-FAILED " + why.getMessage());
+        System.err.println("bank-node could not start: " + why.getMessage()
+            + " (flag " + HTTP_PORT_FLAG + finalHttpPort + ")");
         Runtime.getRuntime().halt(1);
       }
       address.ifPresent(a -> out.println(REPORT + "HTTP http://" + a.getHostString() + ":"

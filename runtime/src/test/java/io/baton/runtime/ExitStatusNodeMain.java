@@ -12,20 +12,21 @@ import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Down;
 
 /**
- * A Baton node whose actor system can never finish terminating: a system actor blocks its
- * thread in {@code PostStop} for ten minutes (as a hung stop of any actor would). For {@link
- * DownedNodeExitProcessTest}.
+ * A Baton node whose process ends as {@link BatonNode#exitWhenTerminated()} says, for {@link
+ * NodeExitProcessTest}. With {@code -D}{@value #STUCK}{@code =on} its actor system can never finish
+ * terminating: a system actor blocks its thread in {@code PostStop} for ten minutes (as a hung
+ * stop of any actor would).
  *
- * <p>Reports {@code STARTED <address>}, the {@link ClusterEventReporter}'s lines, and {@code
- * TERMINATED} if the system ever terminates (then exits {@link #EXIT_TERMINATED}). Commands:
- * {@code down-self} downs this node through the cluster, as the Split Brain Resolver would.
+ * <p>Reports {@code STARTED <address>}, the {@link ClusterEventReporter}'s lines and {@code
+ * STOP-BLOCKED} when the blocking actor starts to stop. Commands: {@code down-self} downs this node
+ * through the cluster, as the Split Brain Resolver would.
  */
-public final class StuckTerminationNodeMain {
+public final class ExitStatusNodeMain {
 
-  /** The exit status if the actor system did terminate (it should not). */
-  public static final int EXIT_TERMINATED = 7;
+  /** The system property that makes the actor system's termination hang. */
+  public static final String STUCK = "baton.test.stuck-stop";
 
-  private StuckTerminationNodeMain() {}
+  private ExitStatusNodeMain() {}
 
   public static void main(String[] args) {
     CompletableFuture<BatonNode> started = new CompletableFuture<>();
@@ -39,13 +40,12 @@ public final class StuckTerminationNodeMain {
       }
     });
     BatonNode node = BatonNode.start(NodeConfig.fromArguments(Arrays.asList(args)));
+    node.exitWhenTerminated();
     node.system().systemActorOf(ClusterEventReporter.create(), "cluster-event-reporter",
         Props.empty());
-    node.system().systemActorOf(stopsNever(), "stops-never", Props.empty());
-    node.system().getWhenTerminated().thenRun(() -> {
-      HarnessLink.report("TERMINATED");
-      Runtime.getRuntime().halt(EXIT_TERMINATED);
-    });
+    if (Boolean.getBoolean(STUCK) || "on".equals(System.getProperty(STUCK))) {
+      node.system().systemActorOf(stopsNever(), "stops-never", Props.empty());
+    }
     HarnessLink.report("STARTED " + Cluster.get(node.system()).selfMember().address());
     started.complete(node);
   }

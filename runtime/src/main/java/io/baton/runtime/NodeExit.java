@@ -1,6 +1,7 @@
 package io.baton.runtime;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -12,7 +13,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Guarantees that the process of a downed node ends: once the coordinated shutdown of a node the
+ * How a node's process ends. {@link #statusFor} is the exit status that says why the node stopped
+ * ({@link BatonNode#exitWhenTerminated()}). {@link #installDownedGuard} guarantees that the
+ * process of a downed node ends: once the coordinated shutdown of a node the
  * cluster downed reaches its last phases, a daemon thread waits for the actor system to terminate
  * and, if it has not within the {@code actor-system-terminate} phase's timeout plus {@link
  * #MARGIN}, logs why and halts the JVM with {@code baton.node.downing.halt-exit-code}.
@@ -24,17 +27,61 @@ import org.slf4j.LoggerFactory;
  * that survives {@code kill -9}. See {@code baton.node.downing.halt-if-not-terminated} in {@code
  * reference.conf}.
  */
-final class DownedNodeExit {
+final class NodeExit {
 
   /** Beyond the phase timeout: Pekko logs the timeout and finishes its own shutdown first. */
   static final Duration MARGIN = Duration.ofSeconds(5);
 
-  private static final Logger log = LoggerFactory.getLogger(DownedNodeExit.class);
+  private static final Logger log = LoggerFactory.getLogger(NodeExit.class);
 
-  private DownedNodeExit() {}
+  /** A stop that was asked for: SIGTERM (JVM exit), {@link BatonNode#close()}, a leave. */
+  static final int ASKED = 0;
+  /** The cluster stopped the node: downed, refused its join, or it could not join in time. */
+  static final int BY_CLUSTER = 2;
+  /** Any other reason (a shutdown the application ran with a reason of its own). */
+  static final int OTHER = 1;
 
-  /** Installs the guard on the node's system when its configuration turns it on. */
-  static void install(ActorSystem<?> system) {
+  private NodeExit() {}
+
+  /** The exit status for the reason of the node's coordinated shutdown (none: asked for). */
+  static int statusFor(Optional<CoordinatedShutdown.Reason> reason) {
+    if (reason.isEmpty()) {
+      return ASKED;
+    }
+    CoordinatedShutdown.Reason r = reason.get();
+    if (r.equals(CoordinatedShutdown.jvmExitReason())
+        || r.equals(CoordinatedShutdown.actorSystemTerminateReason())
+        || r.equals(CoordinatedShutdown.clusterLeavingReason())
+        || r.equals(CoordinatedShutdown.unknownReason())) {
+      return ASKED;
+    }
+    if (r.equals(CoordinatedShutdown.clusterDowningReason())
+        || r.equals(CoordinatedShutdown.clusterJoinUnsuccessfulReason())
+        || r.equals(CoordinatedShutdown.incompatibleConfigurationDetectedReason())) {
+      return BY_CLUSTER;
+    }
+    return OTHER;
+  }
+
+  /**
+   * Halts the JVM once the node's actor system terminated, with {@link #statusFor} its reason, and
+   * makes SIGTERM exit with {@link #ASKED}: the JVM's own handler exits with 143 (128 + 15), which
+   * supervisors read as a failure. The exit still runs the shutdown hooks (Pekko's coordinated
+   * shutdown among them).
+   */
+  static void haltWhenTerminated(ActorSystem<?> system) {
+    try {
+      sun.misc.Signal.handle(new sun.misc.Signal("TERM"), signal -> System.exit(ASKED));
+    } catch (IllegalArgumentException noSuchSignal) {
+      // A platform without SIGTERM: the JVM's default handling stays.
+    }
+    CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
+    system.getWhenTerminated().thenRun(
+        () -> Runtime.getRuntime().halt(statusFor(shutdown.getShutdownReason())));
+  }
+
+  /** Installs the downed-node guard on the node's system when its configuration turns it on. */
+  static void installDownedGuard(ActorSystem<?> system) {
     var config = system.settings().config().getConfig("baton.node.downing");
     if (!config.getBoolean("halt-if-not-terminated")) {
       return;

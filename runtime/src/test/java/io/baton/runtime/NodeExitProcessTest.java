@@ -1,0 +1,54 @@
+package io.baton.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.baton.cluster.testkit.LocalCluster;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Properties of how a node's process ends ({@link NodeExit}, {@link
+ * BatonNode#exitWhenTerminated()}): a SIGTERM ends it with status 0; a downed node exits 2, even
+ * when its actor system never finishes terminating (without the guard that node runs on for ever,
+ * serving nothing and holding its journal's lock and its ports: seen in CI, a node thawed after
+ * SIGSTOP whose termination hung).
+ */
+class NodeExitProcessTest {
+
+  private static final Duration START = Duration.ofSeconds(60);
+  /** Coordinated shutdown to its last phase, its 10 s timeout, the guard's 5 s, with slack. */
+  private static final Duration EXIT = Duration.ofSeconds(60);
+
+  @Test
+  void aSigtermEndsTheNodeWithStatusZero() {
+    try (LocalCluster cluster = LocalCluster.builder(ExitStatusNodeMain.class).nodes(1).start()) {
+      cluster.awaitAllUp(START);
+      assertTrue(cluster.terminate("node1", EXIT), "node1 did not stop after SIGTERM");
+      assertEquals(0, cluster.exitStatus("node1").orElseThrow(),
+          "a stop that was asked for is not a failure: " + cluster.output("node1"));
+    }
+  }
+
+  @Test
+  void aDownedNodeExitsWithStatusTwo() {
+    try (LocalCluster cluster = LocalCluster.builder(ExitStatusNodeMain.class).nodes(1).start()) {
+      cluster.awaitAllUp(START);
+      cluster.send("node1", "down-self");
+      assertEquals(2, cluster.awaitExit("node1", EXIT), String.valueOf(cluster.output("node1")));
+    }
+  }
+
+  @Test
+  void aDownedNodeWhoseActorSystemCannotTerminateHaltsWithStatusTwo() {
+    try (LocalCluster cluster = LocalCluster.builder(ExitStatusNodeMain.class).nodes(1)
+        .jvmOptions("-D" + ExitStatusNodeMain.STUCK + "=on").start()) {
+      cluster.awaitAllUp(START);
+      cluster.send("node1", "down-self");
+      cluster.awaitLine("node1", "^STOP-BLOCKED$", EXIT);
+      int exit = cluster.awaitExit("node1", EXIT);
+      assertEquals(2, exit, "a downed node whose actor system hangs should halt with status 2,"
+          + " not " + exit + ": " + cluster.output("node1"));
+    }
+  }
+}
