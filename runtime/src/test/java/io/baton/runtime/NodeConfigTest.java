@@ -152,6 +152,17 @@ class NodeConfigTest {
     var badPort = assertThrows(IllegalArgumentException.class, () -> node("--port=70000"));
     assertTrue(badPort.getMessage().contains("70000"), badPort.getMessage());
 
+    var notANumber = assertThrows(IllegalArgumentException.class, () -> node("--port=abc"));
+    assertTrue(notANumber.getMessage().contains("--port=abc")
+        && notANumber.getMessage().contains("not a port number"), notANumber.getMessage());
+
+    // Pekko throws an undeclared MalformedURLException for this: it must become the same error.
+    var badSeed = assertThrows(IllegalArgumentException.class,
+        () -> node("--port=2552", "--seed=pekko://baton@127.0.0.1:notaport"));
+    assertTrue(badSeed.getMessage().contains("notaport")
+        && badSeed.getMessage().contains("pekko://<cluster-name>@<host>:<port>"),
+        badSeed.getMessage());
+
     Config badStrategy =
         ConfigFactory.parseString("baton.node.downing.strategy = keep-luck").withFallback(REFERENCE);
     var strategy =
