@@ -18,8 +18,10 @@ import java.util.concurrent.CompletionStage;
  * The transport over HTTP, for clients outside the cluster: each attempt is one {@code POST
  * /entities/{type}/{id}} to a node's {@link HttpEntryPoint}. Its routes are the nodes' base
  * addresses ({@code http://host:port}), so a retry goes to the next node. A 200 or 409 answer is
- * the entity's reply; any other status, or no connection, fails the attempt (the client then
- * retries with the same key elsewhere). Uses the JDK's {@link HttpClient}: no actor system needed.
+ * the entity's reply; a 400, 413 or 422 refuses the request itself and is a final {@link
+ * Reply.Rejected} whose reason is the body's error code and message ({@link #FINAL_REFUSALS}); any
+ * other status, or no connection, fails the attempt (the client then retries with the same key
+ * elsewhere). Uses the JDK's {@link HttpClient}: no actor system needed.
  *
  * <p>Immutable and thread-safe.
  *
@@ -99,6 +101,11 @@ public final class HttpTransport<P, R> implements RequestTransport<P, R> {
     }
     return http.sendAsync(post, HttpResponse.BodyHandlers.ofString()).thenApply(response -> {
       int status = response.statusCode();
+      if (FINAL_REFUSALS.contains(status)) {
+        // The request itself is refused (malformed, over a limit, its key reused): every node
+        // answers the same, so retrying elsewhere only spends the deadline. Final, as Rejected.
+        return new Reply.Rejected<>(request.requestId(), refusalReason(status, response.body()));
+      }
       if (status != 200 && status != 409) {
         throw new HttpStatusException(status, nodes.get(route), response.body());
       }
@@ -109,6 +116,29 @@ public final class HttpTransport<P, R> implements RequestTransport<P, R> {
             "unreadable reply: " + e.getMessage());
       }
     });
+  }
+
+  /**
+   * Statuses that refuse the request itself, the same on every node: 400 (malformed: no key, bad
+   * JSON, a bad entity id), 413 (over a limit of {@code baton.limits}), 422 (the idempotency key
+   * was used for another payload). Not 404: an entity type may exist only on nodes of a newer
+   * release during a rolling upgrade, so another node may accept it.
+   */
+  static final java.util.Set<Integer> FINAL_REFUSALS = java.util.Set.of(400, 413, 422);
+
+  /** The reason of a final refusal: the body's stable {@code "error"} code and its message. */
+  private String refusalReason(int status, String body) {
+    try {
+      var node = json.readTree(body);
+      String code = node.path("error").asText("");
+      if (!code.isEmpty()) {
+        String message = node.path("message").asText("");
+        return message.isEmpty() ? code : code + ": " + message;
+      }
+    } catch (IOException | RuntimeException notJson) {
+      // Not Baton's JSON error body: the status says enough.
+    }
+    return "http-" + status + ": " + body.strip();
   }
 
   /** A node answered with a status that is not an entity's reply. */

@@ -133,6 +133,32 @@ class HttpEntryPointTest {
   }
 
   /**
+   * A request the entry point refuses as such (400 a bad entity id, 422 a key reused with another
+   * payload) is a final Rejected after one attempt with the body's error code as its reason: no
+   * retry on the other node, which would answer the same, until the deadline.
+   */
+  @Test
+  void aRefusedRequestIsFinalAfterOneAttemptWithTheErrorCodeAsItsReason() throws Exception {
+    BatonClient<Long, Long> client =
+        BatonClient.create(overHttp(), POLICY, ClientTime.of(node0.system()));
+    ClientResult<Long> badId = await(client.send("bad|id", "x-1", 5L));
+    Reply<Long> refused = assertInstanceOf(ClientResult.Answered.class, badId).reply();
+    Reply.Rejected<Long> rejected = assertInstanceOf(Reply.Rejected.class, refused);
+    assertTrue(rejected.reason().startsWith("bad-entity-id: "), rejected.reason());
+    assertEquals(1, badId.attempts().size(), "retried a refusal: " + badId.attempts());
+
+    assertInstanceOf(Reply.Applied.class, ((ClientResult.Answered<Long>) await(
+        client.send("http-reuse", "x-2", 5L))).reply());
+    ClientResult<Long> reused = await(client.send("http-reuse", "x-2", 6L));
+    Reply.Rejected<Long> keyReused = assertInstanceOf(Reply.Rejected.class,
+        assertInstanceOf(ClientResult.Answered.class, reused).reply());
+    assertTrue(keyReused.reason().startsWith(Reply.Rejected.KEY_REUSED + ": "),
+        keyReused.reason());
+    assertEquals(1, reused.attempts().size(), "retried a refusal: " + reused.attempts());
+    assertEquals(5, state("http-reuse").balance());
+  }
+
+  /**
    * Status codes: 200 applied then 200 already-applied for the same key through the other node,
    * 409 rejected, 400 without a key or with a body that is not the payload, 404 for a type that
    * is not exposed.
