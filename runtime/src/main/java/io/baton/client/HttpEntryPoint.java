@@ -6,7 +6,6 @@ import static org.apache.pekko.http.javadsl.server.Directives.entity;
 import static org.apache.pekko.http.javadsl.server.Directives.extractRequest;
 import static org.apache.pekko.http.javadsl.server.Directives.path;
 import static org.apache.pekko.http.javadsl.server.Directives.pathPrefix;
-import static org.apache.pekko.http.javadsl.server.Directives.handleRejections;
 import static org.apache.pekko.http.javadsl.server.Directives.post;
 import static org.apache.pekko.http.javadsl.server.Directives.withSizeLimit;
 
@@ -58,7 +57,6 @@ import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
-import org.apache.pekko.http.javadsl.server.RejectionHandler;
 import org.apache.pekko.serialization.SerializationExtension;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
@@ -256,23 +254,7 @@ public final class HttpEntryPoint implements Extension {
                 entity(Unmarshaller.entityToString(), body ->
                     completeWithFuture(handle(type, id, request, body))))))));
     // Pekko's own refusals (a body over the size limit, a wrong method or path) answer JSON too.
-    return handleRejections(RejectionHandler.defaultHandler().mapRejectionResponse(
-        HttpEntryPoint::asJsonError), () -> entities);
-  }
-
-  /** A response of Pekko's default rejection handler (text), as Baton's JSON error. */
-  private static HttpResponse asJsonError(HttpResponse response) {
-    String text = response.entity() instanceof HttpEntity.Strict strict
-        ? strict.getData().utf8String() : response.status().reason();
-    String code = switch (response.status().intValue()) {
-      case 413 -> "request-too-large";
-      case 404 -> "not-found";
-      case 405 -> "method-not-allowed";
-      case 415 -> "unsupported-media-type";
-      default -> "bad-request";
-    };
-    return response.withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON,
-        errorJson(code, text.strip(), null)));
+    return io.baton.security.AccessGuard.withJsonRejections(() -> entities);
   }
 
   private CompletionStage<HttpResponse> handle(String type, String entityId, HttpRequest http,

@@ -76,7 +76,7 @@ public final class DrainCommand extends DrainRequestCommand {
       OperatorClient.Answer answer = client.get("/drain");
       if (answer.status() != 200) {
         err.println(name() + ": " + client.base() + "/drain answered HTTP " + answer.status()
-            + ": " + answer.body().strip());
+            + ": " + answer.text());
         return EXIT_FAILED;
       }
       progress = OperatorClient.JSON.readValue(answer.body(), DrainView.class).drainOf(address);

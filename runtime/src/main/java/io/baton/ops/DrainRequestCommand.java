@@ -73,16 +73,13 @@ abstract class DrainRequestCommand implements Callable<Integer> {
           return exit;
         }
         case 400 -> {
-          err.print(name() + ": " + answer.body());
+          err.println(name() + ": " + answer.text());
           err.flush();
           return EXIT_USAGE;
         }
         default -> {
-          err.print(name() + ": " + client.base() + " answered HTTP " + answer.status() + ": "
-              + answer.body());
-          if (!answer.body().endsWith("\n")) {
-            err.println();
-          }
+          err.println(name() + ": " + client.base() + " answered HTTP " + answer.status() + ": "
+              + answer.text());
           err.flush();
           return EXIT_FAILED;
         }

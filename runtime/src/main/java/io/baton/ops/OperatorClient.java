@@ -21,7 +21,24 @@ import java.util.regex.Pattern;
 final class OperatorClient {
 
   /** An endpoint's answer. */
-  record Answer(int status, String body) {}
+  record Answer(int status, String body) {
+    /**
+     * The body for a person: the {@code "message"} of Baton's JSON error body (its {@code "error"}
+     * code in brackets), else the body as it came; one line, no trailing newline.
+     */
+    String text() {
+      try {
+        var node = JSON.readTree(body);
+        if (node != null && node.hasNonNull("message")) {
+          String error = node.path("error").asText("");
+          return node.get("message").asText() + (error.isEmpty() ? "" : " [" + error + "]");
+        }
+      } catch (java.io.IOException | RuntimeException notJson) {
+        // Not a JSON error body: show it as it is.
+      }
+      return body.strip();
+    }
+  }
 
   /** The endpoint could not be reached; the message says where and what to check. */
   static final class Unreachable extends Exception {

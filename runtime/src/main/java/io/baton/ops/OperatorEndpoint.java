@@ -140,7 +140,8 @@ public final class OperatorEndpoint implements Extension {
     this.binding = Http.get(system)
         .newServerAt(settings.host(), settings.port())
         .bind(AccessGuard.protect(EndpointAccess.operatorEndpoint(system.settings().config()),
-            OperatorEndpoint::access, routes(observation, operations, metrics, registry, json)));
+            OperatorEndpoint::access, io.baton.security.AccessGuard.withJsonRejections(
+                () -> routes(observation, operations, metrics, registry, json))));
     binding.whenComplete((bound, failure) -> {
       if (failure != null) {
         LOG.error("Operator endpoint could not listen on {}:{} ({}): /status, /metrics and /health"
@@ -217,19 +218,24 @@ public final class OperatorEndpoint implements Extension {
           .withEntity(jsonEntity(json, done.view())));
     }
     StatusCode status;
+    String error;
     String message;
     if (outcome instanceof ClusterOperations.NotFound notFound) {
       status = StatusCodes.NOT_FOUND;
+      error = "not-a-member";
       message = notFound.message();
     } else if (outcome instanceof ClusterOperations.Malformed malformed) {
       status = StatusCodes.BAD_REQUEST;
+      error = "bad-node-address";
       message = malformed.message();
     } else {
       status = StatusCodes.CONFLICT;
+      error = "no-cluster";
       message = ((ClusterOperations.NoCluster) outcome).message();
     }
     return complete(HttpResponse.create().withStatus(status)
-        .withEntity(HttpEntities.create(ContentTypes.TEXT_PLAIN_UTF8, message + "\n")));
+        .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON,
+            io.baton.security.AccessGuard.errorBody(error, message))));
   }
 
   private static org.apache.pekko.http.javadsl.model.ResponseEntity jsonEntity(

@@ -76,7 +76,8 @@ public final class StatusCommand implements Callable<Integer> {
           HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() == 401 || response.statusCode() == 403) {
         err.println("baton-status: " + uri + " answered HTTP " + response.statusCode() + ": "
-            + response.body().strip() + " (give --token-file)");
+            + new OperatorClient.Answer(response.statusCode(), response.body()).text()
+            + " (give --token-file)");
         return 1;
       }
       if (response.statusCode() != 200) {

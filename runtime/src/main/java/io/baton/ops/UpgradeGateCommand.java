@@ -51,11 +51,8 @@ abstract class UpgradeGateCommand implements Callable<Integer> {
     try {
       OperatorClient.Answer answer = client.post("upgrade", action());
       if (answer.status() != 202) {
-        err.print(name + ": " + client.base() + " answered HTTP " + answer.status() + ": "
-            + answer.body());
-        if (!answer.body().endsWith("\n")) {
-          err.println();
-        }
+        err.println(name + ": " + client.base() + " answered HTTP " + answer.status() + ": "
+            + answer.text());
         err.flush();
         return EXIT_FAILED;
       }

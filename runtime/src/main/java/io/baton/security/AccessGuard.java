@@ -47,6 +47,31 @@ public final class AccessGuard {
     return body.toString() + "\n";
   }
 
+  /**
+   * {@code inner}, with Pekko's own refusals (a wrong path or method, a body over a size limit,
+   * a missing entity) answered as Baton's JSON error instead of Pekko's plain text.
+   */
+  public static Route withJsonRejections(java.util.function.Supplier<Route> inner) {
+    return org.apache.pekko.http.javadsl.server.Directives.handleRejections(
+        org.apache.pekko.http.javadsl.server.RejectionHandler.defaultHandler()
+            .mapRejectionResponse(AccessGuard::asJsonError), inner);
+  }
+
+  /** A response of Pekko's default rejection handler (text), as Baton's JSON error. */
+  static HttpResponse asJsonError(HttpResponse response) {
+    String text = response.entity() instanceof org.apache.pekko.http.javadsl.model.HttpEntity.Strict
+        strict ? strict.getData().utf8String() : response.status().reason();
+    String code = switch (response.status().intValue()) {
+      case 413 -> "request-too-large";
+      case 404 -> "not-found";
+      case 405 -> "method-not-allowed";
+      case 415 -> "unsupported-media-type";
+      default -> "bad-request";
+    };
+    return response.withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON,
+        errorBody(code, text.strip())));
+  }
+
   private static HttpResponse refusal(EndpointAccess.Refused refused, String path) {
     HttpResponse response = HttpResponse.create()
         .withStatus(StatusCodes.get(refused.status()))

@@ -121,13 +121,19 @@ class HostileInputTest {
     }
   }
 
+  /** An Add with the attempt timeout of 3 s (what the large-write test holds every write to). */
   private static CompletionStage<Reply<Integer>> add(String id, String tag, int chars,
       int events) {
+    return add(id, tag, chars, events, Duration.ofSeconds(3));
+  }
+
+  private static CompletionStage<Reply<Integer>> add(String id, String tag, int chars,
+      int events, Duration timeout) {
     Request<Notes.Note> request = Request.create(java.util.UUID.randomUUID().toString(),
         System.currentTimeMillis(), System.currentTimeMillis() + 20_000,
         new Notes.Note(tag, chars, events));
     return ref(node0.system(), id).<Reply<Integer>>ask(
-        replyTo -> new Notes.Add(request, replyTo), Duration.ofSeconds(3));
+        replyTo -> new Notes.Add(request, replyTo), timeout);
   }
 
   /** Each hostile input is answered with a JSON 4xx naming the rule, before any entity sees it. */
@@ -174,10 +180,11 @@ class HostileInputTest {
   @Test
   void anEventThatCouldNotBeReadBackIsRefusedAndTheEntityStaysReadable() throws Exception {
     assertInstanceOf(Reply.Applied.class,
-        add("keys", "short", 1, 1).toCompletableFuture().get(10, TimeUnit.SECONDS));
+        add("keys", "short", 1, 1, Duration.ofSeconds(15)).toCompletableFuture()
+            .get(20, TimeUnit.SECONDS));
     CompletableFuture<Reply<Integer>> hostile =
-        add("keys", "k".repeat(52_000), 1, 1).toCompletableFuture();
-    assertTrue(hostile.handle((reply, failure) -> failure != null).get(10, TimeUnit.SECONDS),
+        add("keys", "k".repeat(52_000), 1, 1, Duration.ofSeconds(15)).toCompletableFuture();
+    assertTrue(hostile.handle((reply, failure) -> failure != null).get(20, TimeUnit.SECONDS),
         "the unreadable event is not acknowledged");
     Notes.State after = stateAfterRestart("keys");
     assertEquals(java.util.Map.of("short", 1), after.tags());

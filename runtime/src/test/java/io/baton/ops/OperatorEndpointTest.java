@@ -369,6 +369,11 @@ class OperatorEndpointTest {
     HttpResponse<String> drain = post(endpoint, "/drain/anything");
     assertEquals(409, drain.statusCode());
     assertTrue(drain.body().contains("without a cluster"), drain.body());
+    assertEquals("no-cluster", JSON.readTree(drain.body()).path("error").asText(), drain.body());
+    HttpResponse<String> nowhere = fetch(endpoint, "/no-such-path");
+    assertEquals(404, nowhere.statusCode());
+    assertEquals("not-found", JSON.readTree(nowhere.body()).path("error").asText(),
+        "Pekko's own refusals answer Baton's JSON error too: " + nowhere.body());
     assertEquals(0, JSON.readTree(fetch(endpoint, "/drain").body()).at("/drains").size());
     assertTrue(fetch(endpoint, "/metrics").body().contains("baton_node_drained 0"));
   }
@@ -510,6 +515,10 @@ class OperatorEndpointTest {
           "the 404 lists the members: " + unknown.body());
       HttpResponse<String> malformed = post(endpointA, "/drain/" + encoded("no such!"));
       assertEquals(400, malformed.statusCode(), malformed.body());
+      assertEquals("not-a-member", JSON.readTree(unknown.body()).path("error").asText(),
+          unknown.body());
+      assertEquals("bad-node-address", JSON.readTree(malformed.body()).path("error").asText(),
+          malformed.body());
 
       // Drain b through a's endpoint.
       HttpResponse<String> accepted = post(endpointA, "/drain/" + encoded(addressB));
