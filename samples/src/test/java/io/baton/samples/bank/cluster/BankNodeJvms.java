@@ -14,7 +14,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Bank node JVMs on 127.0.0.1 for the multi-process tests, started from a fat jar exactly as an
- * operator would ({@code java -jar <jar> bank-node ...}): free ports chosen once per cluster (a
+ * operator would ({@code java -jar <jar> bank-node ...}), their cluster transport on TLS with a dev
+ * CA under {@code <root>/dev-ca}: free ports chosen once per cluster (a
  * restarted node keeps its ports and data), each node's output in {@code <root>/<name>.log}, and
  * every process this started killed by PID in {@link #killAll()}. Nodes exit by themselves if
  * the test JVM dies ({@code --exit-with-parent}).
@@ -68,6 +69,9 @@ final class BankNodeJvms {
     String name = "node" + (index + 1);
     List<String> command = new ArrayList<>(List.of(java(),
         "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+    // TLS with mutual authentication, as in production: certificates from one throw-away CA of
+    // this cluster (dev mode, docs/security.md); a restarted or upgraded node reuses it.
+    command.add("-Dbaton.node.tls.dev-ca-dir=" + root.resolve("dev-ca"));
     command.addAll(jvmOptions);
     command.addAll(List.of("-jar", jar, Main.BANK_NODE,
         "--cluster-name=" + CLUSTER, "--name=" + name, "--host=" + HOST,
