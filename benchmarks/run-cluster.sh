@@ -25,7 +25,9 @@
 #      started and deletes the temp dir. It signals only processes it started itself.
 #
 # Usage: benchmarks/run-cluster.sh [target ...]
-#   targets: baton pekko-default pekko-tuned (default: all three, in this order)
+#   targets: baton baton-tls pekko-default pekko-tuned (default: baton pekko-default pekko-tuned;
+#            baton-tls is baton with the cluster transport on TLS, for the cost of TLS:
+#            CLUSTER_KILLS=node1 benchmarks/run-cluster.sh baton baton-tls)
 #   CLUSTER_KILLS the nodes killed, each in runs of its own (default: "node3 node1"; node1 is the
 #                 oldest node, the shard coordinator's host)
 #   CLUSTER_OPTS  extra options for ClusterBenchmark (see ClusterSettings), e.g. a smoke run:
@@ -58,9 +60,9 @@ fi
 needs_db=""
 for target in "${targets[@]}"; do
   case "$target" in
-    baton) ;;
+    baton | baton-tls) ;;
     pekko-default | pekko-tuned) needs_db=yes ;;
-    *) echo "unknown target '$target': use baton, pekko-default, pekko-tuned" >&2; exit 2 ;;
+    *) echo "unknown target '$target': use baton, baton-tls, pekko-default, pekko-tuned" >&2; exit 2 ;;
   esac
 done
 

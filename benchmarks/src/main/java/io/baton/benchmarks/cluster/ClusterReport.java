@@ -122,6 +122,27 @@ public final class ClusterReport {
         + " p50 / p99*: latency of a successful increment from the warm-up to the kill, median"
         + " over the runs.\n");
 
+    ClusterResults.Target plain = results.get(ClusterTarget.BATON);
+    ClusterResults.Target tls = results.get(ClusterTarget.BATON_TLS);
+    if (plain != null && tls != null) {
+      out.append("\n**Cost of TLS** (baton-tls / baton, same run and killed node; the load's"
+          + " arrival rate is fixed, so the cost shows as latency and in the takeover):\n\n"
+          + "| | baton | baton-tls | TLS / plain |\n|---|--:|--:|--:|\n");
+      costRow(out, "Takeover median (s)", plain, tls, t -> Stats.median(completeTakeovers(t))
+          / 1000.0);
+      costRow(out, "Takeover max (s)", plain, tls, t -> Stats.max(completeTakeovers(t)) / 1000.0);
+      costRow(out, "Requests/s achieved (median of runs)", plain, tls, t -> Stats.median(
+          values(t.runs(), ClusterResults.Run::requestsPerSecond)));
+      costRow(out, "Request p50 before the kill (ms)", plain, tls, t -> Stats.median(
+          values(t.runs(), ClusterResults.Run::p50Millis)));
+      costRow(out, "Request p99 before the kill (ms)", plain, tls, t -> Stats.median(
+          values(t.runs(), ClusterResults.Run::p99Millis)));
+      costRow(out, "Fault window p99 (s)", plain, tls, t -> Stats.median(
+          values(t.runs(), run -> window(run).p99Millis())) / 1000.0);
+      costRow(out, "Failed requests (sum of runs)", plain, tls, t -> (double) sum(t.runs(),
+          ClusterResults.Run::failed));
+    }
+
     out.append("\n| Target | Run | Start-up | Counters on killed node | Stalled elsewhere"
         + " | Takeover | Per-counter median | Requests | Requests/s | p50 / p99 before the kill"
         + " | Fault window: requests, failed, p99 / max | Failed"
@@ -146,6 +167,15 @@ public final class ClusterReport {
       }
     }
     return out.toString();
+  }
+
+  private static void costRow(StringBuilder out, String what, ClusterResults.Target plain,
+      ClusterResults.Target tls, java.util.function.Function<ClusterResults.Target, Double> of) {
+    double off = of.apply(plain);
+    double on = of.apply(tls);
+    out.append(String.format(Locale.ROOT, "| %s | %.3f | %.3f | %s |%n", what, off, on,
+        off == 0 || Double.isNaN(off) || Double.isNaN(on) ? "n/a"
+            : String.format(Locale.ROOT, "%.2f", on / off)));
   }
 
   /** The run's fault window; an empty one for results written before it was measured. */

@@ -348,6 +348,9 @@ final class ClusterRun {
     command.add("-Dbaton.bench.node=" + name); // names the JVM in ps
     command.add("-Dbaton.bench.log.level=INFO");
     command.add("-Dbaton.bench.log.file=" + logs.resolve(name + "-baton.log"));
+    if (settings.target() == ClusterTarget.BATON_TLS) {
+      command.add("-Dbaton.node.tls.dev-ca-dir=" + dir.resolve("dev-ca"));
+    }
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     if (settings.target().stock()) {

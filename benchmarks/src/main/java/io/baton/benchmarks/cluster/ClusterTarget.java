@@ -10,6 +10,10 @@ enum ClusterTarget {
           + " failure detector 500 ms / 2 s, SBR keep-majority stable-after 2 s, removal margin 0,"
           + " RingSuccessorAllocation, replicated journal (sync, factor 2, RocksDB on each node);"
           + " client: BatonClient (idempotency key, default RetryPolicy) over HttpTransport"),
+  BATON_TLS("baton-tls", "Baton on TLS",
+      "as baton, with the cluster transport (Artery) on TLS with mutual authentication:"
+          + " tls-tcp, certificates of a dev-mode cluster CA (baton.node.tls.dev-ca-dir, one CA"
+          + " per run); the client's HTTP stays plain"),
   PEKKO_DEFAULT("pekko-default", "Pekko, defaults + SBR",
       "stock Cluster Sharding, every setting Pekko's default except"
           + " downing-provider-class = SplitBrainResolverProvider (its defaults: keep-majority,"
@@ -44,7 +48,7 @@ enum ClusterTarget {
   }
 
   boolean stock() {
-    return this != BATON;
+    return this == PEKKO_DEFAULT || this == PEKKO_TUNED;
   }
 
   static ClusterTarget of(String id) {
