@@ -31,7 +31,10 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  *       <events> <total>};
  *   <li>{@code stop <pid>}: stops the counter, reports {@code STOPPED <pid>};
  *   <li>{@code digest <pid>}: {@code DIGEST <pid> <contiguous> <sha-256 of every stored record>};
- *   <li>{@code replicas}: {@code REPLICAS <address,...>}, this node's replica targets now.
+ *   <li>{@code replicas}: {@code REPLICAS <address,...>}, this node's replica targets now;
+ *   <li>{@code integrity}: once the start-up check (and any repair) of the store is done, {@code
+ *       INTEGRITY <status>} (e.g. {@code intact}, {@code repaired ...}), or {@code
+ *       INTEGRITY-FAILED <error>}.
  * </ul>
  */
 public final class JournalNodeMain {
@@ -128,6 +131,12 @@ public final class JournalNodeMain {
                   }
                   HarnessLink.report("DIGEST " + pid + " " + store.contiguousSequenceNr(pid) + " "
                       + HexFormat.of().formatHex(sha.digest()));
+                }
+                case "integrity" -> {
+                  JournalReplication replication = JournalReplication.get(context.getSystem());
+                  replication.integrity().whenComplete((done, failure) -> HarnessLink.report(
+                      failure == null ? "INTEGRITY " + replication.status().integrity()
+                          : "INTEGRITY-FAILED " + failure));
                 }
                 case "replicas" -> HarnessLink.report("REPLICAS " + String.join(",",
                     JournalReplication.get(context.getSystem()).replicaTargets().stream()
