@@ -49,8 +49,8 @@ import org.slf4j.LoggerFactory;
  * once it is unreachable or terminated, so without this the removal would still wait for the
  * failure detector. It also reports the loss through {@link NodeLoss#processGone}, so that every
  * link and monitor on a process of that node fires at once with {@code noconnection} ({@code
- * ExitReason.NodeDown}) rather than when the member is removed. Only the actor touches its state (probes in flight, the
- * last verdict per member, for logging changes only).
+ * ExitReason.NodeDown}) rather than when the member is removed. Only the actor touches its state
+ * (probes in flight, the last verdict per member, for logging changes only).
  *
  * <p>A refused connection means no process listens on that port of that host: the member's
  * ActorSystem, which bound it for its whole life, is gone. If a new incarnation has bound the port

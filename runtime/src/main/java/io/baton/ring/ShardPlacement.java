@@ -280,9 +280,10 @@ public final class ShardPlacement {
   /**
    * Once the load is balanced, the idle shards (below {@link #IDLE_RATE}): from the node with the
    * most to the node with the fewest, half the difference, when it exceeds {@code tolerance}
-   * shards and a fifth of the average idle count. They move no load, so the load balance stays as it is, but a node that rejoined (an
-   * undrained or upgraded node gets its hot shards back by load first) also gets its share of the
-   * rest, and a later takeover or drain spreads over every node.
+   * shards and a fifth of the average idle count. They move no load, so the load balance stays as
+   * it is, but a node that rejoined (an undrained or upgraded node gets its hot shards back by
+   * load first) also gets its share of the rest, and a later takeover or drain spreads over every
+   * node.
    */
   static List<Move> idleShardMoves(Map<Address, ? extends Collection<String>> shards,
       Map<String, Double> shardRates, double tolerance) {

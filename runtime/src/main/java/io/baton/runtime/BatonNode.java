@@ -331,8 +331,9 @@ public final class BatonNode implements AutoCloseable {
    *
    * <ul>
    *   <li>0: the stop was asked for (SIGTERM, {@link #close()}, a graceful leave);
-   *   <li>2: the cluster stopped the node (it was downed, its join was refused or did not succeed
-   *       in time): start it again to rejoin as a new incarnation;
+   *   <li>{@code baton.node.downing.halt-exit-code} (2): the cluster stopped the node (it was
+   *       downed, its join was refused or did not succeed in time): start it again to rejoin as a
+   *       new incarnation;
    *   <li>1: a coordinated shutdown with a reason of the application's own.
    * </ul>
    *

@@ -359,9 +359,7 @@ public record NodeConfig(
       String strategy,
       Duration stableAfter,
       String downAllWhenUnstable,
-      Duration removalMargin,
-      boolean haltIfNotTerminated,
-      int haltExitCode) {
+      Duration removalMargin) {
 
     static Timing fromConfig(Config node) {
       Duration heartbeat = positive(node, "failure-detector.heartbeat-interval");
@@ -396,9 +394,29 @@ public record NodeConfig(
         throw new IllegalArgumentException(
             key("downing.removal-margin") + " = " + margin + " must be zero or positive");
       }
-      boolean halt;
+      checkDownedExit(node);
+      return new Timing(
+          heartbeat,
+          pause,
+          threshold,
+          positive(node, "failure-detector.reaper-interval"),
+          positive(node, "membership.gossip-interval"),
+          positive(node, "membership.leader-actions-interval"),
+          positive(node, "membership.seed-node-timeout"),
+          positive(node, "membership.retry-unsuccessful-join-after"),
+          strategy,
+          positive(node, "downing.stable-after"),
+          onOffOrDuration(node, "downing.down-all-when-unstable"),
+          margin);
+    }
+
+    /**
+     * Checks {@code downing.halt-if-not-terminated} (on/off) and {@code downing.halt-exit-code} (a
+     * process exit status), which {@link NodeExit} reads from the node's configuration.
+     */
+    private static void checkDownedExit(Config node) {
       try {
-        halt = node.getBoolean("downing.halt-if-not-terminated");
+        node.getBoolean("downing.halt-if-not-terminated");
       } catch (ConfigException.WrongType e) {
         throw new IllegalArgumentException(key("downing.halt-if-not-terminated") + " = "
             + node.getValue("downing.halt-if-not-terminated").render() + " must be on or off", e);
@@ -416,21 +434,6 @@ public record NodeConfig(
             + " is not a process exit status: use 0 to 255 (non-zero, so a supervisor restarts"
             + " the process)");
       }
-      return new Timing(
-          heartbeat,
-          pause,
-          threshold,
-          positive(node, "failure-detector.reaper-interval"),
-          positive(node, "membership.gossip-interval"),
-          positive(node, "membership.leader-actions-interval"),
-          positive(node, "membership.seed-node-timeout"),
-          positive(node, "membership.retry-unsuccessful-join-after"),
-          strategy,
-          positive(node, "downing.stable-after"),
-          onOffOrDuration(node, "downing.down-all-when-unstable"),
-          margin,
-          halt,
-          exitCode);
     }
 
     private static Duration duration(Config node, String path) {

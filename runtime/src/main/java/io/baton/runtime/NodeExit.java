@@ -36,15 +36,17 @@ final class NodeExit {
 
   /** A stop that was asked for: SIGTERM (JVM exit), {@link BatonNode#close()}, a leave. */
   static final int ASKED = 0;
-  /** The cluster stopped the node: downed, refused its join, or it could not join in time. */
-  static final int BY_CLUSTER = 2;
   /** Any other reason (a shutdown the application ran with a reason of its own). */
   static final int OTHER = 1;
 
   private NodeExit() {}
 
-  /** The exit status for the reason of the node's coordinated shutdown (none: asked for). */
-  static int statusFor(Optional<CoordinatedShutdown.Reason> reason) {
+  /**
+   * The exit status for the reason of the node's coordinated shutdown (none: asked for); {@code
+   * byCluster} ({@code baton.node.downing.halt-exit-code}) when the cluster stopped the node:
+   * downed, its join refused, or it could not join in time.
+   */
+  static int statusFor(Optional<CoordinatedShutdown.Reason> reason, int byCluster) {
     if (reason.isEmpty()) {
       return ASKED;
     }
@@ -58,7 +60,7 @@ final class NodeExit {
     if (r.equals(CoordinatedShutdown.clusterDowningReason())
         || r.equals(CoordinatedShutdown.clusterJoinUnsuccessfulReason())
         || r.equals(CoordinatedShutdown.incompatibleConfigurationDetectedReason())) {
-      return BY_CLUSTER;
+      return byCluster;
     }
     return OTHER;
   }
@@ -76,8 +78,9 @@ final class NodeExit {
       // A platform without SIGTERM: the JVM's default handling stays.
     }
     CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
+    int byCluster = byClusterStatus(system);
     system.getWhenTerminated().thenRun(
-        () -> Runtime.getRuntime().halt(statusFor(shutdown.getShutdownReason())));
+        () -> Runtime.getRuntime().halt(statusFor(shutdown.getShutdownReason(), byCluster)));
   }
 
   /** Installs the downed-node guard on the node's system when its configuration turns it on. */
@@ -86,7 +89,7 @@ final class NodeExit {
     if (!config.getBoolean("halt-if-not-terminated")) {
       return;
     }
-    int exitCode = config.getInt("halt-exit-code");
+    int exitCode = byClusterStatus(system);
     CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
     Duration wait = Duration.ofMillis(
         shutdown.timeout(CoordinatedShutdown.PhaseActorSystemTerminate()).toMillis()).plus(MARGIN);
@@ -118,5 +121,10 @@ final class NodeExit {
     } catch (ExecutionException e) {
       // Termination completed (exceptionally): the application's own handling runs.
     }
+  }
+
+  /** The exit status of a node the cluster stopped: {@code baton.node.downing.halt-exit-code}. */
+  private static int byClusterStatus(ActorSystem<?> system) {
+    return system.settings().config().getInt("baton.node.downing.halt-exit-code");
   }
 }

@@ -12,18 +12,20 @@ class NodeExitTest {
   private static final CoordinatedShutdown.Reason OWN = new CoordinatedShutdown.Reason() {};
 
   @Test
-  void aStopThatWasAskedForIsZeroOneTheClusterForcedIsTwoAnyOtherIsOne() {
-    assertEquals(0, NodeExit.statusFor(Optional.empty()));
-    assertEquals(0, NodeExit.statusFor(Optional.of(CoordinatedShutdown.jvmExitReason())));
+  void aStopThatWasAskedForIsZeroOneTheClusterForcedIsItsStatusAnyOtherIsOne() {
+    assertEquals(0, NodeExit.statusFor(Optional.empty(), 2));
+    assertEquals(0, NodeExit.statusFor(Optional.of(CoordinatedShutdown.jvmExitReason()), 2));
     assertEquals(0,
-        NodeExit.statusFor(Optional.of(CoordinatedShutdown.actorSystemTerminateReason())));
-    assertEquals(0, NodeExit.statusFor(Optional.of(CoordinatedShutdown.clusterLeavingReason())));
-    assertEquals(0, NodeExit.statusFor(Optional.of(CoordinatedShutdown.unknownReason())));
-    assertEquals(2, NodeExit.statusFor(Optional.of(CoordinatedShutdown.clusterDowningReason())));
+        NodeExit.statusFor(Optional.of(CoordinatedShutdown.actorSystemTerminateReason()), 2));
+    assertEquals(0, NodeExit.statusFor(Optional.of(CoordinatedShutdown.clusterLeavingReason()), 2));
+    assertEquals(0, NodeExit.statusFor(Optional.of(CoordinatedShutdown.unknownReason()), 2));
+    assertEquals(2, NodeExit.statusFor(Optional.of(CoordinatedShutdown.clusterDowningReason()), 2));
     assertEquals(2,
-        NodeExit.statusFor(Optional.of(CoordinatedShutdown.clusterJoinUnsuccessfulReason())));
+        NodeExit.statusFor(Optional.of(CoordinatedShutdown.clusterJoinUnsuccessfulReason()), 2));
     assertEquals(2, NodeExit.statusFor(
-        Optional.of(CoordinatedShutdown.incompatibleConfigurationDetectedReason())));
-    assertEquals(1, NodeExit.statusFor(Optional.of(OWN)));
+        Optional.of(CoordinatedShutdown.incompatibleConfigurationDetectedReason()), 2));
+    assertEquals(1, NodeExit.statusFor(Optional.of(OWN), 2));
+    assertEquals(5, NodeExit.statusFor(Optional.of(CoordinatedShutdown.clusterDowningReason()), 5),
+        "the configured status of a node the cluster stopped (baton.node.downing.halt-exit-code)");
   }
 }
