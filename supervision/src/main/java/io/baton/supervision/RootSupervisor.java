@@ -77,6 +77,9 @@ final class RootSupervisor {
         ProcessInterceptor.wrap(SupervisorBehavior.createTree(spec, self), self, null, null),
         "baton-tree-" + TREES.incrementAndGet() + "-" + self.path().name(),
         Props.empty());
+    // Linked from this side too, at once: a starter that stops before the tree has run its
+    // setup still stops the tree with this root's reason (shutdown), not noproc.
+    process.link(tree);
     org.apache.pekko.actor.ActorRef starter = Adapter.toClassic(context).parent();
     boolean[] treeExited = {false};
     return Behaviors.receive(Command.class)

@@ -385,6 +385,9 @@ final class SupervisorBehavior extends AbstractBehavior<Command> {
     }
     if (exitReason != null) {
       report(new SupervisorReport.SupervisorExited(publicRef, exitReason));
+      // A tree that exits while still in its setup (a child failed to start) gets no PostStop:
+      // its coordinated-shutdown task must not outlive it.
+      onPostStop();
       if (exitReason.isNormal()) {
         return Behaviors.stopped();
       }

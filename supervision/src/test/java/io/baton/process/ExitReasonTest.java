@@ -19,6 +19,9 @@ class ExitReasonTest {
     assertFalse(ExitReason.killed().isNormalOrShutdown());
     assertFalse(ExitReason.noProc().isNormalOrShutdown());
     assertFalse(ExitReason.abnormal("x").isNormalOrShutdown());
+    // OTP's {shutdown, {failed_to_start_child, Id, Reason}}: a shutdown, whatever the cause.
+    assertTrue(new ExitReason.FailedToStartChild("c", ExitReason.abnormal("x"))
+        .isNormalOrShutdown());
   }
 
   @Test
@@ -39,7 +42,9 @@ class ExitReasonTest {
     for (ExitReason reason : List.of(ExitReason.normal(), ExitReason.shutdown(),
         ExitReason.shutdown("t"), ExitReason.kill(), ExitReason.killed(), ExitReason.noProc(),
         ExitReason.nodeDown("pekko://sys@127.0.0.1:2552"),
-        ExitReason.of(new IllegalArgumentException("bad")))) {
+        ExitReason.of(new IllegalArgumentException("bad")),
+        new ExitReason.FailedToStartChild("c", new ExitReason.FailedToStartChild("x",
+            ExitReason.of(new IllegalStateException("x")))))) {
       String text = json.writeValueAsString(reason);
       ExitReason back = json.readValue(text, ExitReason.class);
       assertEquals(reason, back, text);
