@@ -115,6 +115,7 @@ md="$here/results/cluster-$stamp.md"
 mkdir -p "$out"
 load_before="$(cut -d ' ' -f 1-3 /proc/loadavg)"
 started_at="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+driver_failed=""
 
 for kill in "${kills[@]}"; do
   for target in "${targets[@]}"; do
@@ -124,7 +125,10 @@ for kill in "${kills[@]}"; do
       --out="$out/$target-$kill.json" "${jdbc_opts[@]}" $cluster_opts \
       > >(tee -a "$out/run.log") 2>&1 &
     java_pid=$!
-    wait "$java_pid" || echo "[$target, kill $kill] the driver failed (exit $?); see $out/run.log"
+    if ! wait "$java_pid"; then
+      echo "[$target, kill $kill] the driver failed; see $out/run.log"
+      driver_failed=yes
+    fi
     java_pid=""
   done
 done
@@ -156,3 +160,7 @@ cat "$md"
 echo
 echo "results: $out"
 echo "table:   $md"
+if [[ -n "$driver_failed" ]]; then
+  echo "a driver failed: the tables above lack its runs" >&2
+  exit 1
+fi

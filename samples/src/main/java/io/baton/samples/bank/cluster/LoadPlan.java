@@ -132,7 +132,11 @@ public record LoadPlan(int nodes, Duration duration, double transferRate, double
   private static int node(String value) {
     String v = value.strip();
     try {
-      return Integer.parseInt(v.startsWith("node") ? v.substring(4) : v);
+      int node = Integer.parseInt(v.startsWith("node") ? v.substring(4) : v);
+      if (node < 1) {
+        throw new NumberFormatException("below 1");
+      }
+      return node;
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("--kill=" + value + " is not a node: use e.g."
           + " --kill=node1 (the oldest node, the shard coordinator's host) or --kill=node3");

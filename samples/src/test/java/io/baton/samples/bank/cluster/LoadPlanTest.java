@@ -40,6 +40,10 @@ class LoadPlanTest {
     assertTrue(assertThrows(IllegalArgumentException.class,
         () -> LoadPlan.parse(List.of("--kill=oldest"))).getMessage()
         .contains("--kill=oldest is not a node"));
+    // node0 would silently kill nothing.
+    assertTrue(assertThrows(IllegalArgumentException.class,
+        () -> LoadPlan.parse(List.of("--kill=node0"))).getMessage()
+        .contains("--kill=node0 is not a node"));
   }
 
   /** The demo kills after 10 s and restarts 12 s later; a long run kills at a fifth, restarts half-way. */
