@@ -140,8 +140,8 @@ public final class BatonNode implements AutoCloseable {
 
   private static BatonNode started(NodeConfig node, ActorSystem<Void> system,
       List<Address> seeds) {
-    // A downed node's process ends even if its actor system never finishes terminating.
-    NodeExit.installDownedGuard(system);
+    // A stopping node's process ends even if its actor system never finishes terminating.
+    NodeExit.guardTermination(system, Runtime.getRuntime()::halt);
     // Validates baton.upgrade.migrations now, rather than at the first write.
     SchemaVersions.get(system);
     io.baton.upgrade.internal.JoinGuard.install(system);
@@ -331,7 +331,7 @@ public final class BatonNode implements AutoCloseable {
    *
    * <ul>
    *   <li>0: the stop was asked for (SIGTERM, {@link #close()}, a graceful leave);
-   *   <li>{@code baton.node.downing.halt-exit-code} (2): the cluster stopped the node (it was
+   *   <li>{@code baton.node.exit.stopped-by-cluster-status} (2): the cluster stopped the node (it was
    *       downed, its join was refused or did not succeed in time): start it again to rejoin as a
    *       new incarnation;
    *   <li>1: a coordinated shutdown with a reason of the application's own.

@@ -394,7 +394,7 @@ public record NodeConfig(
         throw new IllegalArgumentException(
             key("downing.removal-margin") + " = " + margin + " must be zero or positive");
       }
-      checkDownedExit(node);
+      checkExit(node);
       return new Timing(
           heartbeat,
           pause,
@@ -411,26 +411,28 @@ public record NodeConfig(
     }
 
     /**
-     * Checks {@code downing.halt-if-not-terminated} (on/off) and {@code downing.halt-exit-code} (a
-     * process exit status), which {@link NodeExit} reads from the node's configuration.
+     * Checks {@code exit.halt-if-not-terminated} (on/off) and {@code
+     * exit.stopped-by-cluster-status} (a process exit status), which {@link NodeExit} reads from
+     * the node's configuration.
      */
-    private static void checkDownedExit(Config node) {
+    private static void checkExit(Config node) {
+      String halt = "exit.halt-if-not-terminated";
+      String status = "exit.stopped-by-cluster-status";
       try {
-        node.getBoolean("downing.halt-if-not-terminated");
+        node.getBoolean(halt);
       } catch (ConfigException.WrongType e) {
-        throw new IllegalArgumentException(key("downing.halt-if-not-terminated") + " = "
-            + node.getValue("downing.halt-if-not-terminated").render() + " must be on or off", e);
+        throw new IllegalArgumentException(
+            key(halt) + " = " + node.getValue(halt).render() + " must be on or off", e);
       }
       int exitCode;
       try {
-        exitCode = node.getInt("downing.halt-exit-code");
+        exitCode = node.getInt(status);
       } catch (ConfigException.WrongType e) {
-        throw new IllegalArgumentException(key("downing.halt-exit-code") + " = "
-            + node.getValue("downing.halt-exit-code").render() + " is not a number: use 0 to 255",
-            e);
+        throw new IllegalArgumentException(key(status) + " = " + node.getValue(status).render()
+            + " is not a number: use 0 to 255", e);
       }
       if (exitCode < 0 || exitCode > 255) {
-        throw new IllegalArgumentException(key("downing.halt-exit-code") + " = " + exitCode
+        throw new IllegalArgumentException(key(status) + " = " + exitCode
             + " is not a process exit status: use 0 to 255 (non-zero, so a supervisor restarts"
             + " the process)");
       }

@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.IntConsumer;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -14,20 +15,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * How a node's process ends. {@link #statusFor} is the exit status that says why the node stopped
- * ({@link BatonNode#exitWhenTerminated()}). {@link #installDownedGuard} guarantees that the
- * process of a downed node ends: once the coordinated shutdown of a node the
- * cluster downed reaches its last phases, a daemon thread waits for the actor system to terminate
- * and, if it has not within the {@code actor-system-terminate} phase's timeout plus {@link
- * #MARGIN}, logs why and halts the JVM with {@code baton.node.downing.halt-exit-code}.
+ * ({@link BatonNode#exitWhenTerminated()}). {@link #guardTermination} guarantees that the process
+ * of a stopping node ends: once its coordinated shutdown (for any reason: SIGTERM, a leave,
+ * downing) reaches its last phases, a daemon thread waits for the actor system to terminate and,
+ * if it has not within the {@code actor-system-terminate} phase's timeout plus {@link #MARGIN},
+ * logs why and halts the JVM with the stop's exit status.
  *
  * <p>It changes nothing when termination works: the application's own handling of {@code
- * getWhenTerminated} runs first, and the daemon thread keeps no JVM alive. It applies only to
- * downing ({@link CoordinatedShutdown#clusterDowningReason()}), never to a stop the application
- * asked for. Halting is safe for the journal: it acknowledges only what is on disk, the guarantee
- * that survives {@code kill -9}. See {@code baton.node.downing.halt-if-not-terminated} in {@code
- * reference.conf}.
+ * getWhenTerminated} runs first, and the daemon thread keeps no JVM alive. Halting is safe for the
+ * journal: it acknowledges only what is on disk, the guarantee that survives {@code kill -9}. See
+ * {@code baton.node.exit} in {@code reference.conf}.
  */
-final class NodeExit {
+public final class NodeExit {
 
   /** Beyond the phase timeout: Pekko logs the timeout and finishes its own shutdown first. */
   static final Duration MARGIN = Duration.ofSeconds(5);
@@ -43,7 +42,7 @@ final class NodeExit {
 
   /**
    * The exit status for the reason of the node's coordinated shutdown (none: asked for); {@code
-   * byCluster} ({@code baton.node.downing.halt-exit-code}) when the cluster stopped the node:
+   * byCluster} ({@code baton.node.exit.stopped-by-cluster-status}) when the cluster stopped the node:
    * downed, its join refused, or it could not join in time.
    */
   static int statusFor(Optional<CoordinatedShutdown.Reason> reason, int byCluster) {
@@ -83,39 +82,44 @@ final class NodeExit {
         () -> Runtime.getRuntime().halt(statusFor(shutdown.getShutdownReason(), byCluster)));
   }
 
-  /** Installs the downed-node guard on the node's system when its configuration turns it on. */
-  static void installDownedGuard(ActorSystem<?> system) {
-    var config = system.settings().config().getConfig("baton.node.downing");
-    if (!config.getBoolean("halt-if-not-terminated")) {
+  /**
+   * Makes sure the process of a stopping node ends: when its configuration turns the guard on
+   * ({@code baton.node.exit.halt-if-not-terminated}) and its actor system has not terminated
+   * within the {@code actor-system-terminate} phase's timeout plus {@link #MARGIN} after the
+   * coordinated shutdown reached that phase, logs why and calls {@code halt} with the stop's exit
+   * status ({@link #statusFor}). {@link BatonNode} installs it with {@code Runtime.halt}; a
+   * process that runs a bare actor system on a node's configuration can install it with a halt of
+   * its own (which must end the JVM).
+   */
+  public static void guardTermination(ActorSystem<?> system, IntConsumer halt) {
+    if (!system.settings().config().getBoolean("baton.node.exit.halt-if-not-terminated")) {
       return;
     }
-    int exitCode = byClusterStatus(system);
+    int byCluster = byClusterStatus(system);
     CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
     Duration wait = Duration.ofMillis(
         shutdown.timeout(CoordinatedShutdown.PhaseActorSystemTerminate()).toMillis()).plus(MARGIN);
     shutdown.addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
-        "baton-downed-node-exit", () -> {
-          boolean downed = shutdown.getShutdownReason()
-              .map(reason -> reason.equals(CoordinatedShutdown.clusterDowningReason()))
-              .orElse(false);
-          if (downed) {
-            Thread guard = new Thread(() -> haltUnlessTerminated(system, wait, exitCode),
-                "baton-downed-node-exit");
-            guard.setDaemon(true);
-            guard.start();
-          }
+        "baton-node-exit-guard", () -> {
+          int status = statusFor(shutdown.getShutdownReason(), byCluster);
+          Thread guard = new Thread(() -> haltUnlessTerminated(system, wait, status, halt),
+              "baton-node-exit-guard");
+          guard.setDaemon(true);
+          guard.start();
           return CompletableFuture.completedFuture(Done.getInstance());
         });
   }
 
-  private static void haltUnlessTerminated(ActorSystem<?> system, Duration wait, int exitCode) {
+  private static void haltUnlessTerminated(
+      ActorSystem<?> system, Duration wait, int status, IntConsumer halt) {
     try {
       system.getWhenTerminated().toCompletableFuture().get(wait.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException stuck) {
-      log.error("This node was downed and its actor system has not terminated within {}: halting"
-          + " the JVM with exit status {} (baton.node.downing.halt-if-not-terminated). Start it"
-          + " again to rejoin the cluster as a new incarnation.", wait, exitCode);
-      Runtime.getRuntime().halt(exitCode);
+      log.error("This node is stopping and its actor system has not terminated within {}: halting"
+          + " the JVM with exit status {} (baton.node.exit.halt-if-not-terminated). Nothing"
+          + " acknowledged is lost; start the node again to rejoin the cluster as a new"
+          + " incarnation.", wait, status);
+      halt.accept(status);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (ExecutionException e) {
@@ -123,8 +127,8 @@ final class NodeExit {
     }
   }
 
-  /** The exit status of a node the cluster stopped: {@code baton.node.downing.halt-exit-code}. */
+  /** The status of a node the cluster stopped: {@code baton.node.exit.stopped-by-cluster-status}. */
   private static int byClusterStatus(ActorSystem<?> system) {
-    return system.settings().config().getInt("baton.node.downing.halt-exit-code");
+    return system.settings().config().getInt("baton.node.exit.stopped-by-cluster-status");
   }
 }

@@ -37,6 +37,11 @@ class LocalClusterTest {
    */
   private static final Duration NODE_LOSS = Duration.ofSeconds(30);
   private static final Duration REPLY = Duration.ofSeconds(10);
+  /**
+   * From a stop to the process's exit: coordinated shutdown, and at worst the termination guard
+   * (the actor-system-terminate phase's 10 s plus 5 s, {@link io.baton.runtime.NodeExit}).
+   */
+  private static final Duration STOP = Duration.ofSeconds(60);
 
   private LocalCluster cluster;
 
@@ -123,7 +128,7 @@ class LocalClusterTest {
     cluster.thaw(victim);
     // It learns its fate from the survivors (they quarantined it) or from its own resolver (it is
     // alone, the minority): either way its ActorSystem stops and the process exits, "downed".
-    String terminated = cluster.awaitLine(victim, "^TERMINATED ", NODE_LOSS);
+    String terminated = cluster.awaitLine(victim, "^TERMINATED ", STOP);
     report("SIGCONT " + victim + " -> " + terminated, thawedAt);
     assertEquals(TestNodeMain.EXIT_DOWNED, cluster.awaitExit(victim, REPLY));
 
@@ -180,13 +185,13 @@ class LocalClusterTest {
       cluster.awaitLine(survivor, cluster.memberLine(REMOVED, "node3"), NODE_LOSS);
     }
     report("leave node3 -> REMOVED at node1 and node2", leftAt);
-    assertEquals(0, cluster.awaitExit("node3", NODE_LOSS));
+    assertEquals(0, cluster.awaitExit("node3", STOP));
 
     long exitAt = System.nanoTime();
     cluster.send("node2", "exit");
     cluster.awaitLine("node1", cluster.memberLine(REMOVED, "node2"), NODE_LOSS);
     report("exit node2 -> REMOVED at node1", exitAt);
-    assertEquals(0, cluster.awaitExit("node2", NODE_LOSS));
+    assertEquals(0, cluster.awaitExit("node2", STOP));
     assertFalse(cluster.isAlive("node2"));
     assertTrue(cluster.isAlive("node1"));
   }

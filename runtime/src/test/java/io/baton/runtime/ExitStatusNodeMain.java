@@ -10,6 +10,7 @@ import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Down;
+import org.apache.pekko.cluster.typed.Leave;
 
 /**
  * A Baton node whose process ends as {@link BatonNode#exitWhenTerminated()} says, for {@link
@@ -19,7 +20,8 @@ import org.apache.pekko.cluster.typed.Down;
  *
  * <p>Reports {@code STARTED <address>}, the {@link ClusterEventReporter}'s lines and {@code
  * STOP-BLOCKED} when the blocking actor starts to stop. Commands: {@code down-self} downs this node
- * through the cluster, as the Split Brain Resolver would.
+ * through the cluster, as the Split Brain Resolver would; {@code leave} leaves the cluster
+ * gracefully, as an operator's drain-and-stop would.
  */
 public final class ExitStatusNodeMain {
 
@@ -35,6 +37,9 @@ public final class ExitStatusNodeMain {
       if (line.equals("down-self")) {
         Cluster cluster = Cluster.get(node.system());
         cluster.manager().tell(new Down(cluster.selfMember().address()));
+      } else if (line.equals("leave")) {
+        Cluster cluster = Cluster.get(node.system());
+        cluster.manager().tell(Leave.create(cluster.selfMember().address()));
       } else {
         HarnessLink.report("UNKNOWN-COMMAND " + line);
       }

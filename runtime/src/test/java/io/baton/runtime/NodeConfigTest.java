@@ -89,24 +89,24 @@ class NodeConfigTest {
     assertEquals(Duration.ofMillis(1), config.getDuration("pekko.cluster.down-removal-margin"));
   }
 
-  /** The halt of a downed node that does not terminate takes on/off and a process status. */
+  /** The halt of a stopping node that does not terminate takes on/off and a process status. */
   @Test
-  void theHaltOfAStuckDownedNodeTakesOnOffAndAProcessExitStatus() {
-    Config off = ConfigFactory.parseString("baton.node.downing.halt-if-not-terminated = off")
+  void theHaltOfAStuckNodeTakesOnOffAndAProcessExitStatus() {
+    Config off = ConfigFactory.parseString("baton.node.exit.halt-if-not-terminated = off")
         .withFallback(REFERENCE);
     assertFalse(node("--port=2552").toPekkoConfig(off)
-        .getBoolean("baton.node.downing.halt-if-not-terminated"));
-    Config maybe = ConfigFactory.parseString("baton.node.downing.halt-if-not-terminated = maybe")
+        .getBoolean("baton.node.exit.halt-if-not-terminated"));
+    Config maybe = ConfigFactory.parseString("baton.node.exit.halt-if-not-terminated = maybe")
         .withFallback(REFERENCE);
     var onOff = assertThrows(
         IllegalArgumentException.class, () -> node("--port=2552").toPekkoConfig(maybe));
     assertTrue(onOff.getMessage().contains("halt-if-not-terminated")
         && onOff.getMessage().contains("maybe"), onOff.getMessage());
-    Config wide = ConfigFactory.parseString("baton.node.downing.halt-exit-code = 300")
+    Config wide = ConfigFactory.parseString("baton.node.exit.stopped-by-cluster-status = 300")
         .withFallback(REFERENCE);
     var code = assertThrows(
         IllegalArgumentException.class, () -> node("--port=2552").toPekkoConfig(wide));
-    assertTrue(code.getMessage().contains("baton.node.downing.halt-exit-code")
+    assertTrue(code.getMessage().contains("baton.node.exit.stopped-by-cluster-status")
         && code.getMessage().contains("300") && code.getMessage().contains("0 to 255"),
         code.getMessage());
   }

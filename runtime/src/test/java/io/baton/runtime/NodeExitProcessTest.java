@@ -9,10 +9,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Properties of how a node's process ends ({@link NodeExit}, {@link
- * BatonNode#exitWhenTerminated()}): a SIGTERM ends it with status 0; a downed node exits 2, even
- * when its actor system never finishes terminating (without the guard that node runs on for ever,
- * serving nothing and holding its journal's lock and its ports: seen in CI, a node thawed after
- * SIGSTOP whose termination hung).
+ * BatonNode#exitWhenTerminated()}): a SIGTERM ends it with status 0; a downed node exits 2; both
+ * even when its actor system never finishes terminating (without the guard that node runs on for
+ * ever, serving nothing and holding its journal's lock and its ports: seen in CI, a node thawed
+ * after SIGSTOP, and more rarely one that left gracefully, whose termination hung).
  */
 class NodeExitProcessTest {
 
@@ -49,6 +49,19 @@ class NodeExitProcessTest {
       int exit = cluster.awaitExit("node1", EXIT);
       assertEquals(2, exit, "a downed node whose actor system hangs should halt with status 2,"
           + " not " + exit + ": " + cluster.output("node1"));
+    }
+  }
+
+  @Test
+  void aNodeThatLeftWhoseActorSystemCannotTerminateHaltsWithStatusZero() {
+    try (LocalCluster cluster = LocalCluster.builder(ExitStatusNodeMain.class).nodes(1)
+        .jvmOptions("-D" + ExitStatusNodeMain.STUCK + "=on").start()) {
+      cluster.awaitAllUp(START);
+      cluster.send("node1", "leave");
+      cluster.awaitLine("node1", "^STOP-BLOCKED$", EXIT);
+      int exit = cluster.awaitExit("node1", EXIT);
+      assertEquals(0, exit, "a node that left (asked for), whose actor system hangs, should halt with"
+          + " status 0, not " + exit + ": " + cluster.output("node1"));
     }
   }
 }

@@ -26,6 +26,6 @@ class NodeExitTest {
         Optional.of(CoordinatedShutdown.incompatibleConfigurationDetectedReason()), 2));
     assertEquals(1, NodeExit.statusFor(Optional.of(OWN), 2));
     assertEquals(5, NodeExit.statusFor(Optional.of(CoordinatedShutdown.clusterDowningReason()), 5),
-        "the configured status of a node the cluster stopped (baton.node.downing.halt-exit-code)");
+        "the configured status of a node the cluster stopped (baton.node.exit.stopped-by-cluster-status)");
   }
 }

@@ -1,6 +1,7 @@
 package io.baton.cluster.testkit;
 
 import io.baton.runtime.NodeConfig;
+import io.baton.runtime.NodeExit;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -33,7 +34,9 @@ import org.apache.pekko.cluster.typed.Leave;
  * <p>Report lines, besides the reporter's: {@code INCARNATION <n>} at start, where {@code n}
  * counts the starts of this node over its data directory (so a restart that kept the directory
  * says 2); {@code STARTED <address>} once the ActorSystem runs, or {@code START-FAILED <error>};
- * {@code TERMINATED <reason>} when it stopped, just before the process exits.
+ * {@code TERMINATED <reason>} when it stopped, just before the process exits ({@code TERMINATED
+ * <reason> (halted)} when its actor system did not finish terminating: {@link
+ * NodeExit#guardTermination}).
  *
  * <p>Commands:
  *
@@ -80,6 +83,14 @@ public final class TestNodeMain {
                 HarnessLink.report("TERMINATED " + (asked ? "as asked" : "downed or removed"));
                 Runtime.getRuntime().halt(asked ? 0 : EXIT_DOWNED);
               });
+      // As a BatonNode: a system that never finishes terminating still ends the process.
+      NodeExit.guardTermination(
+          system,
+          status -> {
+            HarnessLink.report("TERMINATED "
+                + (stopRequested.get() ? "as asked" : "downed or removed") + " (halted)");
+            Runtime.getRuntime().halt(stopRequested.get() ? 0 : EXIT_DOWNED);
+          });
       HarnessLink.report("STARTED " + Cluster.get(system).selfMember().address());
       started.complete(system);
     } catch (Throwable e) {
