@@ -15,9 +15,11 @@ import java.util.Objects;
  * @param port the TCP port, or 0 for one the operating system picks
  * @param maxAskTimeout the longest a request waits for its entity, whatever its deadline
  * @param defaultDeadline the deadline of a request that does not carry one
+ * @param stopDeadline how long a stopping node lets requests in flight finish before it closes
+ *     every connection
  */
-public record HttpSettings(
-    boolean enabled, String host, int port, Duration maxAskTimeout, Duration defaultDeadline) {
+public record HttpSettings(boolean enabled, String host, int port, Duration maxAskTimeout,
+    Duration defaultDeadline, Duration stopDeadline) {
 
   /** The configuration path of these settings. */
   public static final String PATH = "baton.client.http";
@@ -26,6 +28,7 @@ public record HttpSettings(
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(maxAskTimeout, "maxAskTimeout");
     Objects.requireNonNull(defaultDeadline, "defaultDeadline");
+    Objects.requireNonNull(stopDeadline, "stopDeadline");
     if (host.isBlank()) {
       throw new IllegalArgumentException(PATH + ".host must not be blank: give the interface to"
           + " listen on, e.g. 127.0.0.1, or 0.0.0.0 for all");
@@ -42,6 +45,10 @@ public record HttpSettings(
       throw new IllegalArgumentException(
           PATH + ".default-deadline = " + defaultDeadline + " must be positive");
     }
+    if (stopDeadline.isNegative() || stopDeadline.isZero()) {
+      throw new IllegalArgumentException(
+          PATH + ".stop-deadline = " + stopDeadline + " must be positive");
+    }
   }
 
   /**
@@ -57,7 +64,8 @@ public record HttpSettings(
           http.getString("host"),
           http.getInt("port"),
           http.getDuration("max-ask-timeout"),
-          http.getDuration("default-deadline"));
+          http.getDuration("default-deadline"),
+          http.getDuration("stop-deadline"));
     } catch (ConfigException.WrongType | ConfigException.BadValue e) {
       throw new IllegalArgumentException(
           "a " + PATH + " key has a value of the wrong type: " + e.getMessage(), e);

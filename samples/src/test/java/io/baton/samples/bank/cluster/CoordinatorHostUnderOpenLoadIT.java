@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.baton.load.Attempt;
 import io.baton.load.Outcome;
+import io.baton.load.RequestOutcome;
 import io.baton.samples.bank.load.BankLoadSettings;
 import io.baton.samples.bank.load.BankOpenLoad;
 import io.baton.samples.bank.load.MoneyCheck;
@@ -21,7 +23,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
@@ -51,6 +57,8 @@ class CoordinatorHostUnderOpenLoadIT {
    * Requests of this phase ("load") are reported, not asserted.
    */
   private static final int WARM_UP_SECONDS = 15;
+  /** A request slower than this is listed in the kept report, with its attempts. */
+  private static final Duration SLOW = Duration.ofMillis(500);
   private static final List<String> MEASURED = List.of("before", "upgrade", "takeover", "rejoin",
       "after");
 
@@ -88,6 +96,7 @@ class CoordinatorHostUnderOpenLoadIT {
     Path v2 = BankNodeJvms.jar("baton.samples.v2.jar");
     Path script = startScript();
     try (BankOpenLoad load = openLoad()) {
+      Queue<RequestOutcome> slow = recordSlow(load);
       startWarmedUp(load);
       load.markPhase("upgrade");
       List<String> command = new ArrayList<>(List.of(BankNodeJvms.java(), "-Xmx128m", "-jar",
@@ -109,7 +118,7 @@ class CoordinatorHostUnderOpenLoadIT {
       awaitLoadSeconds(load, 8);
       var summary = load.stop();
       String describe = summary.format() + "\n" + upgraded;
-      keep("graceful-upgrade-from-coordinator-host", describe);
+      keep("graceful-upgrade-from-coordinator-host", describe + formatSlow(slow));
       assertTrue(upgraded.contains("[node 1 of 3] node1"), "starts from node1\n" + describe);
       assertEquals(0, upgrade.exitValue(), describe + jvms.logs());
       assertNoneGivenUp(summary, describe);
@@ -129,6 +138,7 @@ class CoordinatorHostUnderOpenLoadIT {
   void aKillOfTheCoordinatorsHostWithSagasInFlightGivesUpNoRequest() throws Exception {
     NodeProcess[] nodes = startCluster();
     try (BankOpenLoad load = openLoad()) {
+      Queue<RequestOutcome> slow = recordSlow(load);
       startWarmedUp(load);
       load.markPhase("takeover");
       nodes[0].process.destroyForcibly();
@@ -147,7 +157,7 @@ class CoordinatorHostUnderOpenLoadIT {
       load.markPhase("after");
       awaitLoadSeconds(load, 8);
       var summary = load.stop();
-      keep("kill-coordinator-host", summary.format());
+      keep("kill-coordinator-host", summary.format() + formatSlow(slow));
       assertNoneGivenUp(summary, summary.format() + jvms.logs());
       SagaCheck sagas = load.checkSagas();
       assertTrue(sagas.allFinal(), sagas.format());
@@ -164,6 +174,40 @@ class CoordinatorHostUnderOpenLoadIT {
     Path dir = Path.of("target", "open-load-reports");
     Files.createDirectories(dir);
     Files.writeString(dir.resolve(name + "-" + System.currentTimeMillis() + ".txt"), text);
+  }
+
+  /** Every request of the run slower than {@link #SLOW}, for the kept report. */
+  private static Queue<RequestOutcome> recordSlow(BankOpenLoad load) {
+    Queue<RequestOutcome> slow =
+        new ConcurrentLinkedQueue<>();
+    load.onOutcome(outcome -> {
+      if (outcome.latencyNanos() > SLOW.toNanos()) {
+        slow.add(outcome);
+      }
+    });
+    return slow;
+  }
+
+  /**
+   * The slow requests, one a line: second of intended start, phase, entity, latency, and each
+   * attempt's node, start, duration and result (where a stall comes from).
+   */
+  private static String formatSlow(Queue<RequestOutcome> slow) {
+    StringBuilder text = new StringBuilder("\nrequests slower than " + SLOW.toMillis() + " ms: "
+        + slow.size() + "\n");
+    slow.stream().sorted(Comparator.comparingLong(
+        RequestOutcome::intendedNanos)).forEach(outcome -> {
+          text.append(String.format(Locale.ROOT, "  %7.2f s %-8s %s/%s %6d ms:",
+              outcome.intendedNanos() / 1e9, outcome.phase(),
+              outcome.request().type(), outcome.request().id(),
+              outcome.latencyNanos() / 1_000_000));
+          for (Attempt attempt : outcome.attempts()) {
+            text.append(String.format(Locale.ROOT, " [%s +%.0f %.0f ms %s]",
+                attempt.target(), attempt.atMillis(), attempt.durationMillis(), attempt.result()));
+          }
+          text.append('\n');
+        });
+    return text.toString();
   }
 
   /**
