@@ -41,27 +41,28 @@ class NodeExitProcessTest {
 
   @Test
   void aDownedNodeWhoseActorSystemCannotTerminateHaltsWithStatusTwo() {
-    try (LocalCluster cluster = LocalCluster.builder(ExitStatusNodeMain.class).nodes(1)
-        .jvmOptions("-D" + ExitStatusNodeMain.STUCK + "=on").start()) {
-      cluster.awaitAllUp(START);
-      cluster.send("node1", "down-self");
-      cluster.awaitLine("node1", "^STOP-BLOCKED$", EXIT);
-      int exit = cluster.awaitExit("node1", EXIT);
-      assertEquals(2, exit, "a downed node whose actor system hangs should halt with status 2,"
-          + " not " + exit + ": " + cluster.output("node1"));
-    }
+    assertAStuckNodeHalts("down-self", 2);
   }
 
   @Test
   void aNodeThatLeftWhoseActorSystemCannotTerminateHaltsWithStatusZero() {
+    assertAStuckNodeHalts("leave", 0);
+  }
+
+  /**
+   * A node whose actor system cannot terminate, stopped by {@code command}, halts with {@code
+   * status}: the stop's own, whatever hangs.
+   */
+  private static void assertAStuckNodeHalts(String command, int status) {
     try (LocalCluster cluster = LocalCluster.builder(ExitStatusNodeMain.class).nodes(1)
         .jvmOptions("-D" + ExitStatusNodeMain.STUCK + "=on").start()) {
       cluster.awaitAllUp(START);
-      cluster.send("node1", "leave");
+      cluster.send("node1", command);
       cluster.awaitLine("node1", "^STOP-BLOCKED$", EXIT);
       int exit = cluster.awaitExit("node1", EXIT);
-      assertEquals(0, exit, "a node that left (asked for), whose actor system hangs, should halt with"
-          + " status 0, not " + exit + ": " + cluster.output("node1"));
+      assertEquals(status, exit, "a node stopped by '" + command + "' whose actor system hangs"
+          + " should halt with status " + status + ", not " + exit + ": "
+          + cluster.output("node1"));
     }
   }
 }
