@@ -14,7 +14,6 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,6 +32,7 @@ import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * When a node cannot reach entities, its entry point says so at once, so that the client goes to
@@ -48,9 +48,10 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(120)
 class HttpEntryPointReadinessTest {
 
+  @TempDir Path dir;
+
   @Test
   void aNodeThatIsNotUpRefusesWithNotServingAndServesOnceUp() throws Exception {
-    Path dir = Files.createTempDirectory("baton-http-ready");
     ActorTestKit kit = ActorTestKit.create("baton", ConfigFactory.parseString("""
         pekko.actor.provider = cluster
         pekko.remote.artery.canonical.hostname = "127.0.0.1"
@@ -97,8 +98,7 @@ class HttpEntryPointReadinessTest {
   @Test
   void aRequestOnAnOpenConnectionOfAStoppingNodeIsRefusedOrFindsItClosedNotLeftWaiting()
       throws Exception {
-    try (InProcessCluster cluster = new InProcessCluster(
-        Files.createTempDirectory("baton-http-stop"), """
+    try (InProcessCluster cluster = new InProcessCluster(dir, """
             baton.journal.fsync = off
             baton.client.http.enabled = on
             baton.client.http.port = 0
