@@ -15,6 +15,7 @@ import io.baton.samples.bank.load.MoneyCheck;
 import io.baton.samples.bank.load.SagaCheck;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.reflect.Method;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -32,6 +34,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,9 +50,23 @@ class CoordinatorHostUnderOpenLoadIT {
 
   private static final Duration NODE_START = Duration.ofSeconds(120);
   private static final Duration UPGRADE_DEADLINE = Duration.ofMinutes(6);
-  /** A rate this 2-core machine sustains with three node JVMs and the test's own. */
-  private static final double TRANSFERS_PER_SECOND = 6;
-  private static final double ACCOUNT_OPS_PER_SECOND = 3;
+  /**
+   * A rate this 2-core machine sustains with three node JVMs and the test's own, in CI beside
+   * the build; {@code -Dbaton.it.transfers-per-second} and {@code -Dbaton.it.account-ops-per-second}
+   * set others (the measurements of docs/benchmarks.md).
+   */
+  private static final double TRANSFERS_PER_SECOND =
+      Double.parseDouble(System.getProperty("baton.it.transfers-per-second", "6"));
+  private static final double ACCOUNT_OPS_PER_SECOND =
+      Double.parseDouble(System.getProperty("baton.it.account-ops-per-second", "3"));
+  /**
+   * JVM options added to every node's (after the harness's own, so they win), space-separated:
+   * {@code -Dbaton.it.node-jvm-options="-XX:TieredStopAtLevel=4 -Xmx512m"} for a measurement with
+   * the full JIT.
+   */
+  private static final List<String> NODE_JVM_OPTIONS = Arrays.stream(
+      System.getProperty("baton.it.node-jvm-options", "").trim().split("\\s+"))
+      .filter(option -> !option.isEmpty()).toList();
   /**
    * How long the load runs on the new cluster before the measured phases: an upgrade or a kill
    * happens to a cluster that has served for a while (its shards allocated, its JVMs compiled),
@@ -68,7 +85,41 @@ class CoordinatorHostUnderOpenLoadIT {
   private final List<Integer> opsPorts = new ArrayList<>();
 
   @AfterEach
-  void killEveryProcessByPid() throws InterruptedException, IOException {
+  void killEveryProcessByPid(TestInfo test)
+      throws InterruptedException, IOException {
+    try {
+      killEveryProcess();
+    } finally {
+      keepNodeLogs(test.getTestMethod().map(Method::getName).orElse("run"));
+    }
+  }
+
+  /**
+   * Copies every node's log and the upgrade's per-node logs next to the kept reports, so that a
+   * failed (or slow) run can be read after its temporary directory is gone.
+   */
+  private void keepNodeLogs(String name) throws IOException {
+    Path dir = Path.of("target", "open-load-reports", name + "-logs-" + System.currentTimeMillis());
+    try (var files = Files.walk(root)) {
+      for (Path file : files.filter(this::isNodeLog).toList()) {
+        Path copy = dir.resolve(root.relativize(file).toString().replace('/', '-'));
+        Files.createDirectories(dir);
+        Files.copy(file, copy);
+      }
+    }
+  }
+
+  /** A node's own log, its console output or an upgrade log; never a journal file of RocksDB. */
+  private boolean isNodeLog(Path file) {
+    Path relative = root.relativize(file);
+    String name = file.getFileName().toString();
+    if (relative.getNameCount() == 1) {
+      return name.matches("node\\d+\\.log") || name.endsWith(".out");
+    }
+    return relative.getNameCount() == 2 && relative.getName(0).toString().equals("upgrade-logs");
+  }
+
+  private void killEveryProcess() throws InterruptedException, IOException {
     if (jvms != null) {
       jvms.killAll();
     }
@@ -110,7 +161,10 @@ class CoordinatorHostUnderOpenLoadIT {
           .redirectOutput(out.toFile()).start();
       jvms.track(upgrade);
       if (!upgrade.waitFor(UPGRADE_DEADLINE.toMillis(), TimeUnit.MILLISECONDS)) {
-        fail("the upgrade did not end within " + UPGRADE_DEADLINE + "\n" + Files.readString(out)
+        String progress = Files.readString(out);
+        keep("graceful-upgrade-from-coordinator-host-FAILED", load.stop().format() + "\n"
+            + progress + formatSlow(slow));
+        fail("the upgrade did not end within " + UPGRADE_DEADLINE + "\n" + progress
             + jvms.logs());
       }
       String upgraded = Files.readString(out);
@@ -261,8 +315,10 @@ class CoordinatorHostUnderOpenLoadIT {
 
   /** The operator endpoint, behind the test's token (decision 0021: no changes without one). */
   private List<String> opsOptions(int index) {
-    return List.of("-Dbaton.ops.enabled=on", "-Dbaton.ops.port=" + opsPorts.get(index),
-        "-Dbaton.ops.auth.token-file=" + tokenFile());
+    List<String> options = new ArrayList<>(NODE_JVM_OPTIONS);
+    options.addAll(List.of("-Dbaton.ops.enabled=on", "-Dbaton.ops.port=" + opsPorts.get(index),
+        "-Dbaton.ops.auth.token-file=" + tokenFile()));
+    return options;
   }
 
   private static final String OPS_TOKEN = "coordinator-host-it-" + Long.toHexString(
