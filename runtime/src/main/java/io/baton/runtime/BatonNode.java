@@ -237,7 +237,7 @@ public final class BatonNode implements AutoCloseable {
     Duration every = system.settings().config()
         .getDuration(RingSuccessorAllocation.PATH + ".observe-interval");
     system.systemActorOf(
-        observer(entity.typeKey(), strategy, every),
+        observer(entity.typeKey(), entity.role(), strategy, every),
         "baton-allocation-observer-" + entity.typeKey().name(),
         Props.empty());
     return region;
@@ -326,6 +326,32 @@ public final class BatonNode implements AutoCloseable {
   }
 
   /**
+   * The shards this node hosts now, per entity type registered on it: a local question to each of
+   * the node's own regions (nothing crosses the network), each bounded by {@code timeout}. Fails
+   * (with the ask's timeout) if a region does not answer in time.
+   */
+  public CompletionStage<Map<String, List<String>>> hostedShards(Duration timeout) {
+    Map<String, List<String>> hosted = new java.util.concurrent.ConcurrentHashMap<>();
+    CompletableFuture<Void> all = CompletableFuture.completedFuture(null);
+    for (EntityTypeKey<?> key : types) {
+      CompletionStage<ShardRegion.CurrentShardRegionState> state = AskPattern.ask(
+          ClusterSharding.get(system).shardState(),
+          (ActorRef<ShardRegion.CurrentShardRegionState> replyTo) ->
+              new org.apache.pekko.cluster.sharding.typed.GetShardRegionState(key, replyTo),
+          timeout,
+          system.scheduler());
+      all = all.thenCombine(state, (ignored, reply) -> {
+        List<String> shards = new ArrayList<>();
+        reply.getShards().forEach(shard -> shards.add(shard.shardId()));
+        shards.sort(null);
+        hosted.put(key.name(), shards);
+        return null;
+      });
+    }
+    return all.thenApply(ignored -> Map.copyOf(hosted));
+  }
+
+  /**
    * Ends this JVM once the node's actor system has terminated, with an exit status that says why,
    * for a process that runs one node (its {@code main} calls this after {@link #start}):
    *
@@ -351,20 +377,37 @@ public final class BatonNode implements AutoCloseable {
     system.getWhenTerminated().toCompletableFuture().join();
   }
 
-  /** Asks where all shards of the type are, now and then, and tells the strategy. */
+  /**
+   * Asks where all shards of the type are, now and then, and tells the strategy, on the one member
+   * that needs it: the coordinator's successor (the second-oldest Up member with the type's role),
+   * which must know the shards of the oldest node if it dies. The coordinator itself learns every
+   * allocation first-hand. One question at a time: a question fans out to every shard of the
+   * cluster, and under load asking again before the last answer only adds to the load (measured:
+   * every node asking every second made the shards' answers time out at 50 transfers/s).
+   */
   private static Behavior<ShardRegion.ClusterShardingStats> observer(
-      EntityTypeKey<?> key, RingSuccessorAllocation strategy, Duration every) {
+      EntityTypeKey<?> key, java.util.Optional<String> role, RingSuccessorAllocation strategy,
+      Duration every) {
     return Behaviors.<Object>setup(context -> Behaviors.withTimers(timers -> {
       Object tick = "tick";
       timers.startTimerWithFixedDelay(tick, every);
+      Cluster cluster = Cluster.get(context.getSystem());
+      long[] askedAt = {0L};
+      long giveUpNanos = every.multipliedBy(3).toNanos();
       return Behaviors.receive(Object.class)
           .onMessageEquals(tick, () -> {
-            ClusterSharding.get(context.getSystem()).shardState().tell(
-                new GetClusterShardingStats(
-                    key, every, context.getSelf().<ShardRegion.ClusterShardingStats>narrow()));
+            long now = System.nanoTime();
+            boolean waiting = askedAt[0] != 0L && now - askedAt[0] < giveUpNanos;
+            if (!waiting && isCoordinatorSuccessor(cluster, role)) {
+              askedAt[0] = now;
+              ClusterSharding.get(context.getSystem()).shardState().tell(
+                  new GetClusterShardingStats(
+                      key, every, context.getSelf().<ShardRegion.ClusterShardingStats>narrow()));
+            }
             return Behaviors.same();
           })
           .onMessage(ShardRegion.ClusterShardingStats.class, stats -> {
+            askedAt[0] = 0L;
             Map<Address, List<String>> shards = new HashMap<>();
             stats.getRegions().forEach(
                 (address, region) -> shards.put(address, new ArrayList<>(region.getStats().keySet())));
@@ -373,5 +416,22 @@ public final class BatonNode implements AutoCloseable {
           })
           .build();
     })).narrow();
+  }
+
+  /** Whether this member is the second-oldest Up member with {@code role} (any, if empty). */
+  static boolean isCoordinatorSuccessor(Cluster cluster, java.util.Optional<String> role) {
+    Member self = cluster.selfMember();
+    if (self.status() != MemberStatus.up()) {
+      return false;
+    }
+    int older = 0;
+    for (Member member : cluster.state().getMembers()) {
+      boolean eligible = member.status() == MemberStatus.up()
+          && role.map(member::hasRole).orElse(true);
+      if (eligible && !member.equals(self) && member.isOlderThan(self)) {
+        older++;
+      }
+    }
+    return older == 1;
   }
 }

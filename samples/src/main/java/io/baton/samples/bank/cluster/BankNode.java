@@ -3,7 +3,6 @@ package io.baton.samples.bank.cluster;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.baton.client.HttpEntryPoint;
-import io.baton.ring.DrainStatus;
 import io.baton.runtime.BatonNode;
 import io.baton.runtime.NodeConfig;
 import io.baton.samples.bank.Account;
@@ -112,10 +111,11 @@ public final class BankNode {
   /** Reports the Up members and the hosted shards whenever their numbers change. */
   private static void watch(BatonNode node, PrintStream out) {
     Cluster cluster = Cluster.get(node.system());
-    Address self = cluster.selfMember().address();
     AtomicInteger members = new AtomicInteger(-1);
     AtomicInteger shards = new AtomicInteger(-1);
     AtomicInteger activeVersion = new AtomicInteger(-1);
+    java.util.concurrent.atomic.AtomicBoolean asking =
+        new java.util.concurrent.atomic.AtomicBoolean();
     SchemaVersions versions = SchemaVersions.get(node.system());
     node.system().scheduler().scheduleWithFixedDelay(WATCH_INTERVAL, WATCH_INTERVAL, () -> {
       int up = 0;
@@ -131,13 +131,18 @@ public final class BankNode {
       if (activeVersion.getAndSet(active) != active) {
         out.println(REPORT + "ACTIVE-VERSION " + active);
       }
-      node.drainStatus(WATCH_INTERVAL).thenAccept(status -> {
-        DrainStatus.NodeShards mine = status.node(self);
-        int hosted = mine == null ? 0 : mine.shards().size();
-        if (shards.getAndSet(hosted) != hosted) {
-          out.println(REPORT + "SHARDS " + hosted);
-        }
-      });
+      // One local question at a time: under load, a slow answer must not pile up more questions.
+      if (asking.compareAndSet(false, true)) {
+        node.hostedShards(WATCH_INTERVAL.multipliedBy(4)).whenComplete((byType, failure) -> {
+          asking.set(false);
+          if (byType != null) {
+            int hosted = byType.values().stream().mapToInt(List::size).sum();
+            if (shards.getAndSet(hosted) != hosted) {
+              out.println(REPORT + "SHARDS " + hosted);
+            }
+          }
+        });
+      }
     }, node.system().executionContext());
   }
 }
