@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class NodeExitProcessTest {
 
   private static final Duration START = Duration.ofSeconds(60);
-  /** Coordinated shutdown to its last phase, its 10 s timeout, the guard's 5 s, with slack. */
+  /** Coordinated shutdown to its last phase, its timeout (2 s here), the guard's 5 s, with slack. */
   private static final Duration EXIT = Duration.ofSeconds(60);
 
   @Test
@@ -55,7 +55,10 @@ class NodeExitProcessTest {
    */
   private static void assertAStuckNodeHalts(String command, int status) {
     try (LocalCluster cluster = LocalCluster.builder(ExitStatusNodeMain.class).nodes(1)
-        .jvmOptions("-D" + ExitStatusNodeMain.STUCK + "=on").start()) {
+        .jvmOptions("-D" + ExitStatusNodeMain.STUCK + "=on",
+            // The guard waits this phase's timeout (10 s by default) plus its margin: shorter here,
+            // the same rule.
+            "-Dpekko.coordinated-shutdown.phases.actor-system-terminate.timeout=2s").start()) {
       cluster.awaitAllUp(START);
       cluster.send("node1", command);
       cluster.awaitLine("node1", "^STOP-BLOCKED$", EXIT);

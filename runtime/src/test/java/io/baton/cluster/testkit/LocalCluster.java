@@ -45,7 +45,9 @@ import java.util.stream.Stream;
  * <h2>Nodes</h2>
  *
  * Each node is a JVM running the builder's main class from the test class path ({@code
- * surefire.test.class.path}, else {@code java.class.path}) with the flags of {@code
+ * surefire.test.class.path}, else {@code java.class.path}; its directories as one jar, and with a
+ * class-sharing archive recorded once per test JVM, see {@link SharedTestClasses}) with the flags
+ * of {@code
  * io.baton.runtime.NodeConfig#fromArguments}: {@code --cluster-name}, {@code --name} ({@code
  * node1}, {@code node2}, ...), {@code --host=127.0.0.1}, {@code --port} (free ports chosen by the
  * harness, ascending in node order, so {@code node1} has the lowest address and is the oldest
@@ -492,12 +494,13 @@ public final class LocalCluster implements AutoCloseable {
       // Before the test's own options, so that a test's -Dbaton.node.tls.* wins.
       command.add("-Dbaton.node.tls.dev-ca-dir=" + devCaDir());
     }
+    command.addAll(SharedTestClasses.options());
     command.addAll(spec.jvmOptions);
     command.addAll(spec.nodeJvmOptions.getOrDefault(node.name, List.of()));
     command.addAll(extraJvmOptions);
     command.add("-Dbaton.testkit.node=" + node.name); // names the JVM in ps and jcmd
     command.add("-cp");
-    command.add(testClassPath());
+    command.add(SharedTestClasses.classPath());
     command.add(spec.mainClass.getName());
     command.add("--cluster-name=" + spec.clusterName);
     command.add("--name=" + node.name);
@@ -519,18 +522,6 @@ public final class LocalCluster implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + node.name + ": " + command, e);
     }
-  }
-
-  /**
-   * The test class path. Surefire publishes it as {@code surefire.test.class.path}; outside
-   * Surefire (an IDE) {@code java.class.path} is the one to use.
-   */
-  private static String testClassPath() {
-    String path = System.getProperty("surefire.test.class.path");
-    if (path == null || path.isBlank()) {
-      path = System.getProperty("java.class.path");
-    }
-    return path;
   }
 
   /**

@@ -9,6 +9,7 @@ import io.baton.load.LoadClock;
 import io.baton.load.LoadRequest;
 import io.baton.load.LoadSummary;
 import io.baton.load.Outcome;
+import io.baton.runtime.ClassSharing;
 import io.baton.samples.Main;
 import io.baton.samples.bank.TransferStatus.Phase;
 import io.baton.samples.bank.load.BankLoadFailed;
@@ -626,6 +627,10 @@ public final class BankClusterDemo {
         // The client entry points stay open to callers on this machine (loopback, decision 0021):
         // the demo's open-loop load is an independent HTTP client without a token.
         "-Dbaton.ops.auth.token-file=" + root.resolve("ops.tokens")));
+    if (!classPath.contains(java.io.File.pathSeparator) && classPath.endsWith(".jar")) {
+      // A fat jar: its class-sharing archive, if the build recorded one beside it.
+      command.addAll(ClassSharing.useOptions(ClassSharing.archiveBeside(Path.of(classPath))));
+    }
     command.add("-cp");
     command.add(classPath);
     command.add(Main.class.getName());

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.cluster.typed.Cluster;
 
 /**
@@ -44,6 +45,11 @@ public final class BankNode {
 
   static final String HTTP_PORT_FLAG = "--http-port=";
   static final String EXIT_WITH_PARENT_FLAG = "--exit-with-parent";
+  /**
+   * Stops the node (exit status 0) as soon as it is Up and its entry point serves: the build
+   * starts one node so, to record the classes a node loads (samples/pom.xml, ClassSharing).
+   */
+  static final String EXIT_WHEN_SERVING_FLAG = "--exit-when-serving";
 
   private static final Duration WATCH_INTERVAL = Duration.ofMillis(500);
 
@@ -54,6 +60,7 @@ public final class BankNode {
     List<String> nodeFlags = new ArrayList<>();
     int httpPort = 0;
     boolean exitWithParent = false;
+    boolean exitWhenServing = false;
     for (String arg : args) {
       if (arg.startsWith(HTTP_PORT_FLAG)) {
         String value = arg.substring(HTTP_PORT_FLAG.length());
@@ -64,6 +71,8 @@ public final class BankNode {
         httpPort = Integer.parseInt(value);
       } else if (arg.equals(EXIT_WITH_PARENT_FLAG)) {
         exitWithParent = true;
+      } else if (arg.equals(EXIT_WHEN_SERVING_FLAG)) {
+        exitWhenServing = true;
       } else {
         nodeFlags.add(arg);
       }
@@ -104,6 +113,11 @@ public final class BankNode {
       address.ifPresent(a -> out.println(REPORT + "HTTP http://" + a.getHostString() + ":"
           + a.getPort()));
     });
+    if (exitWhenServing) {
+      HttpEntryPoint.get(node.system()).address().thenRun(() ->
+          org.apache.pekko.cluster.Cluster.get(Adapter.toClassic(node.system()))
+              .registerOnMemberUp(() -> node.system().terminate()));
+    }
     out.println(REPORT + "RELEASE " + BankRelease.ACCOUNT.number());
     watch(node, out);
   }

@@ -2,6 +2,7 @@ package io.baton.samples.bank.cluster;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.baton.runtime.ClassSharing;
 import io.baton.samples.Main;
 import java.io.IOException;
 import java.net.URI;
@@ -69,6 +70,8 @@ final class BankNodeJvms {
     String name = "node" + (index + 1);
     List<String> command = new ArrayList<>(List.of(java(),
         "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+    // The jar's class-sharing archive, when the build recorded one beside it (samples/pom.xml).
+    command.addAll(ClassSharing.useOptions(ClassSharing.archiveBeside(Path.of(jar))));
     // TLS with mutual authentication, as in production: certificates from one throw-away CA of
     // this cluster (dev mode, docs/security.md); a restarted or upgraded node reuses it.
     command.add("-Dbaton.node.tls.dev-ca-dir=" + root.resolve("dev-ca"));

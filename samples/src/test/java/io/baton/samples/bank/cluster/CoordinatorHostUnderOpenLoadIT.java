@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.baton.load.Attempt;
 import io.baton.load.Outcome;
 import io.baton.load.RequestOutcome;
+import io.baton.runtime.ClassSharing;
 import io.baton.samples.bank.load.BankLoadSettings;
 import io.baton.samples.bank.load.BankOpenLoad;
 import io.baton.samples.bank.load.MoneyCheck;
@@ -344,11 +345,18 @@ class CoordinatorHostUnderOpenLoadIT {
 
   /** A shell script that starts a node by name on a given jar, as the upgrade command needs. */
   private Path startScript() throws IOException {
-    StringBuilder script = new StringBuilder("#!/bin/sh\njar=\"$1\"\ncase \"$2\" in\n");
+    // The new jar's class-sharing archive, when the build recorded one beside it.
+    StringBuilder script = new StringBuilder("#!/bin/sh\njar=\"$1\"\ncds=\n"
+        + "if [ -f \"${jar%.jar}.jsa\" ]; then cds=\""
+        + String.join(" ", ClassSharing.optionsFor("${jar%.jar}.jsa")) + "\"; fi\n"
+        + "case \"$2\" in\n");
     for (int i = 0; i < 3; i++) {
-      List<String> command = jvms.nodeCommand(i, "JAR", jvms.allAddresses(), opsOptions(i));
+      List<String> options = new ArrayList<>(List.of("CDS"));
+      options.addAll(opsOptions(i));
+      List<String> command = jvms.nodeCommand(i, "JAR", jvms.allAddresses(), options);
       script.append("  node").append(i + 1).append(") exec ").append(command.stream()
-          .map(arg -> arg.equals("JAR") ? "\"$jar\"" : "'" + arg + "'")
+          .map(arg -> arg.equals("JAR") ? "\"$jar\"" : arg.equals("CDS") ? "$cds"
+              : "'" + arg + "'")
           .collect(Collectors.joining(" "))).append(" ;;\n");
     }
     script.append("esac\necho \"unknown node $2\" >&2\nexit 2\n");
