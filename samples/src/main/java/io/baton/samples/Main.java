@@ -160,17 +160,21 @@ public final class Main {
     to.println("samples:");
     to.println("  " + SUPERVISION_DEMO + "  (default) a supervision tree that crashes, restarts,"
         + " escalates and stops in order");
-    to.println("  " + BANK_CLUSTER + "      three bank nodes under an open-loop load (20"
-        + " transfers/s, 10 deposits and withdrawals/s); node1, the oldest, is killed with kill"
+    to.println("  " + BANK_CLUSTER + "      three bank nodes under an open-loop load ("
+        + rate(LoadPlan.DEFAULT_TRANSFER_RATE) + " transfers/s, "
+        + rate(LoadPlan.DEFAULT_ACCOUNT_RATE) + " deposits and withdrawals/s); node1, the oldest, is killed with kill"
         + " -9 and restarted, then all three are upgraded to bank release 2, one at a time; no"
         + " request is given up, every saga ends, no money is created or destroyed");
     to.println("  " + BANK_LOAD + " [--nodes=N] [--duration=D] [--transfer-rate=R]"
         + " [--account-rate=R] [--kill[=nodeK]] [--upgrade]  N bank nodes (default 3) under an"
-        + " open-loop load (default 20 transfers/s and 10 deposits and withdrawals/s) for D"
+        + " open-loop load (default " + rate(LoadPlan.DEFAULT_TRANSFER_RATE)
+        + " transfers/s and " + rate(LoadPlan.DEFAULT_ACCOUNT_RATE)
+        + " deposits and withdrawals/s) for D"
         + " (default 60s); --kill kills node1 (the oldest; or nodeK) with kill -9 and restarts"
         + " it; --upgrade upgrades every node to bank release 2 under the load");
     to.println("  " + BANK_NODE + " <flags>  one node of that cluster (--cluster-name, --name,"
-        + " --host, --port, --seed, --data-dir, --http-port)");
+        + " --host, --port, --seed, --data-dir, --http-port; --exit-when-serving stops it once it"
+        + " serves)");
     to.println("  " + OPEN_LOAD + " --targets=http://host:port,... [--duration=60s]"
         + " [--transfer-rate=70] [--account-rate=30] [--accounts=48] [--history=FILE]"
         + " [--attempt-timeout=1.5s] [--give-up=10s]");
@@ -189,5 +193,11 @@ public final class Main {
     to.println("  upgrade-release [--via host:port]        versions advance once every node"
         + " supports them");
     to.println("  (<command> --help for every option)");
+  }
+
+  /** A rate for the usage text: 8, not 8.0. */
+  private static String rate(double perSecond) {
+    return perSecond == Math.rint(perSecond) ? Long.toString((long) perSecond)
+        : Double.toString(perSecond);
   }
 }

@@ -73,6 +73,23 @@ class FatJarDemoIT {
     }
   }
 
+  /**
+   * The build recorded a class-sharing archive beside each fat jar (decision 0022), and a JVM of
+   * that jar maps it: with {@code -Xshare:on} a JVM that cannot use its archive fails to start.
+   */
+  @Test
+  void theBuildRecordedAClassSharingArchiveThatTheJarsJvmMaps() throws Exception {
+    for (String property : List.of("baton.samples.jar", "baton.samples.v2.jar")) {
+      Path jar = Path.of(System.getProperty(property, "unset: run through failsafe"));
+      Path archive = io.baton.runtime.ClassSharing.archiveBeside(jar);
+      assertTrue(Files.isRegularFile(archive), archive + " was not recorded by the build");
+      JarRun run = run(jar, List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:on"),
+          "no-such-sample");
+      assertEquals(2, run.exitCode(), run::describe);
+      assertTrue(run.stderr().contains("usage: java -jar"), run::describe);
+    }
+  }
+
   private record JarRun(List<String> command, int exitCode, String stdout, String stderr) {
     String describe() {
       return command + " exited " + exitCode + "\n--- stdout\n" + stdout + "--- stderr\n" + stderr;
@@ -80,10 +97,16 @@ class FatJarDemoIT {
   }
 
   private JarRun runJar(String... args) throws IOException, InterruptedException {
+    return run(jar(), List.of(), args);
+  }
+
+  private JarRun run(Path jar, List<String> jvmOptions, String... args)
+      throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmOptions);
     command.add("-jar");
-    command.add(jar().toString());
+    command.add(jar.toString());
     command.addAll(List.of(args));
     // Files, not pipes: a child that fills a pipe nobody reads would block.
     Path stdout = scratch.resolve("stdout.txt");

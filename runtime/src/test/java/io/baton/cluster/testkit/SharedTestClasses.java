@@ -65,6 +65,7 @@ final class SharedTestClasses {
     try {
       Files.createDirectories(DIRECTORY);
       long pid = ProcessHandle.current().pid();
+      removeLeftovers();
       Path classesJar = DIRECTORY.resolve("classes-" + pid + ".jar");
       String jarred = jarDirectories(testClassPath, classesJar);
       Path archive = DIRECTORY.resolve("nodes-" + pid + ".jsa");
@@ -78,6 +79,21 @@ final class SharedTestClasses {
       System.err.println("LocalCluster: nodes start without a class-sharing archive: " + e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Deletes the jars and archives of earlier test JVMs that have ended (about 55 MB each). */
+  private static void removeLeftovers() throws IOException {
+    try (Stream<Path> files = Files.list(DIRECTORY)) {
+      for (Path file : files.toList()) {
+        java.util.regex.Matcher owner = java.util.regex.Pattern
+            .compile("(?:classes|nodes)-(\\d+)\\..*").matcher(file.getFileName().toString());
+        boolean ownerAlive = owner.matches() && ProcessHandle.of(Long.parseLong(owner.group(1)))
+            .map(ProcessHandle::isAlive).orElse(false);
+        if (owner.matches() && !ownerAlive) {
+          Files.deleteIfExists(file);
+        }
+      }
     }
   }
 
