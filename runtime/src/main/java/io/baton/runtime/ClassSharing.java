@@ -15,7 +15,9 @@ import java.util.List;
  * <p>Guarantees: the options never change what a node does, only how fast its classes load. An
  * archive that is missing yields no option; one that does not match the JVM or the class path
  * (another JDK, a rebuilt jar) is ignored by the JVM itself, which then loads classes as usual
- * (its warning is switched off). An archive is written by a JVM started with {@link
+ * (its warning is switched off). A damaged archive (a flipped bit on disk) is detected by its
+ * checksum ({@code -XX:+VerifySharedSpaces}, on in both the recording and the using JVM) and
+ * ignored the same way, never mapped. An archive is written by a JVM started with {@link
  * #recordOptions} when it exits (normally, by SIGTERM or halt; not by kill -9), then published
  * with {@link #publish}, so that no JVM ever maps a half-written file.
  */
@@ -43,8 +45,8 @@ public final class ClassSharing {
    * (for a start script that checks it itself).
    */
   public static List<String> optionsFor(String archive) {
-    return List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:auto", "-Xlog:cds=off",
-        "-Xlog:cds+dynamic=off");
+    return List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:auto", "-XX:+VerifySharedSpaces",
+        "-Xlog:cds=off", "-Xlog:cds+dynamic=off");
   }
 
   /**
@@ -53,7 +55,7 @@ public final class ClassSharing {
    */
   public static List<String> recordOptions(Path unpublished) {
     return List.of("-XX:ArchiveClassesAtExit=" + unpublished.toAbsolutePath(),
-        "-Xlog:cds=off", "-Xlog:cds+dynamic=off");
+        "-XX:+VerifySharedSpaces", "-Xlog:cds=off", "-Xlog:cds+dynamic=off");
   }
 
   /**

@@ -46,4 +46,43 @@ class ClassSharingTest {
     assertFalse(Files.exists(dir.resolve("other.jsa")));
     assertFalse(Files.exists(empty));
   }
+
+  /**
+   * A damaged archive (one flipped byte) is detected by its checksum: a JVM that must use it
+   * ({@code -Xshare:on} after the options) refuses to start, while the intact one starts.
+   */
+  @Test
+  void aDamagedArchiveIsDetectedNotMapped() throws Exception {
+    Path recording = dir.resolve("jdk.jsa.recording");
+    Path archive = dir.resolve("jdk.jsa");
+    assertEquals(0, java(ClassSharing.recordOptions(recording)));
+    assertTrue(ClassSharing.publish(recording, archive), "no archive was recorded");
+    List<String> mustMap = new java.util.ArrayList<>(ClassSharing.useOptions(archive));
+    mustMap.add("-Xshare:on");
+    assertEquals(0, java(mustMap), "the intact archive should map");
+
+    Path damaged = dir.resolve("damaged.jsa");
+    byte[] bytes = Files.readAllBytes(archive);
+    bytes[bytes.length / 2] ^= 0x55;
+    Files.write(damaged, bytes);
+    List<String> damagedMustMap = new java.util.ArrayList<>(ClassSharing.useOptions(damaged));
+    damagedMustMap.add("-Xshare:on");
+    assertTrue(java(damagedMustMap) != 0, "a damaged archive was mapped");
+  }
+
+  /** Runs {@code java <options> -version} and returns its exit status. */
+  private static int java(List<String> options) throws Exception {
+    List<String> command = new java.util.ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(options);
+    command.add("-version");
+    Process process = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    try {
+      assertTrue(process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "java -version hung");
+      return process.exitValue();
+    } finally {
+      process.destroyForcibly();
+    }
+  }
 }

@@ -162,8 +162,8 @@ public final class Main {
         + " escalates and stops in order");
     to.println("  " + BANK_CLUSTER + "      three bank nodes under an open-loop load ("
         + rate(LoadPlan.DEFAULT_TRANSFER_RATE) + " transfers/s, "
-        + rate(LoadPlan.DEFAULT_ACCOUNT_RATE) + " deposits and withdrawals/s); node1, the oldest, is killed with kill"
-        + " -9 and restarted, then all three are upgraded to bank release 2, one at a time; no"
+        + rate(LoadPlan.DEFAULT_ACCOUNT_RATE) + " deposits and withdrawals/s); node1, the oldest,"
+        + " is killed with kill -9 and restarted, then all three are upgraded to bank release 2, one at a time; no"
         + " request is given up, every saga ends, no money is created or destroyed");
     to.println("  " + BANK_LOAD + " [--nodes=N] [--duration=D] [--transfer-rate=R]"
         + " [--account-rate=R] [--kill[=nodeK]] [--upgrade]  N bank nodes (default 3) under an"

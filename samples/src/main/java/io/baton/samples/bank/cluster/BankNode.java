@@ -13,10 +13,11 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.actor.Address;
-import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 
 /**
@@ -128,8 +129,7 @@ public final class BankNode {
     AtomicInteger members = new AtomicInteger(-1);
     AtomicInteger shards = new AtomicInteger(-1);
     AtomicInteger activeVersion = new AtomicInteger(-1);
-    java.util.concurrent.atomic.AtomicBoolean asking =
-        new java.util.concurrent.atomic.AtomicBoolean();
+    AtomicBoolean asking = new AtomicBoolean();
     SchemaVersions versions = SchemaVersions.get(node.system());
     node.system().scheduler().scheduleWithFixedDelay(WATCH_INTERVAL, WATCH_INTERVAL, () -> {
       int up = 0;
