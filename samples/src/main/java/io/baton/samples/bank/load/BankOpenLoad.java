@@ -120,9 +120,16 @@ public final class BankOpenLoad implements AutoCloseable {
    */
   public BankLoadReport run(Duration duration, java.util.function.Consumer<BankOpenLoad> during)
       throws BankLoadFailed, InterruptedException {
+    return run("load", duration, during);
+  }
+
+  /** As {@link #run(Duration, java.util.function.Consumer)}, starting in phase {@code firstPhase}. */
+  public BankLoadReport run(String firstPhase, Duration duration,
+      java.util.function.Consumer<BankOpenLoad> during)
+      throws BankLoadFailed, InterruptedException {
     openAccounts();
     long until = System.nanoTime() + duration.toNanos();
-    start();
+    start(firstPhase);
     if (during != null) {
       during.accept(this);
     }

@@ -26,7 +26,12 @@ import picocli.CommandLine.Spec;
  * per second), the resolve, saga and money checks, and last {@code OPEN LOAD OK} or {@code OPEN
  * LOAD FAILED: <why>}.
  *
- * <p>Exit status: 0 when no request was given up, every saga is final and money is conserved; 1
+ * <p>With {@code --warm-up=10s} the same load runs 10 s first in phase {@code warm-up}: what it
+ * gives up is printed but not counted (a cold cluster's JIT and first shard allocations), while
+ * its requests are still resolved and its sagas and money checked.
+ *
+ * <p>Exit status: 0 when no request (after the warm-up) was given up, every saga is final and
+ * money is conserved; 1
  * otherwise or when a step could not run; 2 for a command line it does not understand.
  */
 @Command(name = "open-load", mixinStandardHelpOptions = true,
@@ -75,6 +80,13 @@ public final class OpenLoadCommand implements Callable<Integer> {
           + " ${DEFAULT-VALUE}).")
   Duration giveUp;
 
+  @Option(names = "--warm-up", defaultValue = "0s", converter = DurationConverter.class,
+      description = "Offer the same load this long first, in phase warm-up, whose given-up"
+          + " requests are reported but do not fail the run (a cold cluster's JIT and first shard"
+          + " allocations); its requests are still resolved and checked for sagas and money"
+          + " (default ${DEFAULT-VALUE}: none).")
+  Duration warmUp;
+
   @Option(names = "--seed", defaultValue = "1",
       description = "Seed of the accounts and amounts chosen (default ${DEFAULT-VALUE}).")
   long seed;
@@ -82,6 +94,17 @@ public final class OpenLoadCommand implements Callable<Integer> {
   @Option(names = "--run-id", description = "Prefix of entity ids and keys (default: from the"
       + " clock, so runs on one cluster do not meet).")
   String runId;
+
+  private static final String WARM_UP = "warm-up";
+  private static final String MEASURED = "load";
+
+  /** Requests given up in phase {@code phase}; with no phases marked, in the whole run. */
+  private static long givenUp(io.baton.load.LoadSummary summary, String phase) {
+    return summary.phases().isEmpty()
+        ? summary.count(io.baton.load.Outcome.FAILED)
+        : summary.phase(phase).map(p -> p.outcomes().getOrDefault(io.baton.load.Outcome.FAILED, 0L))
+            .orElse(0L);
+  }
 
   @Override
   public Integer call() throws Exception {
@@ -98,17 +121,35 @@ public final class OpenLoadCommand implements Callable<Integer> {
       if (runId != null) {
         settings = settings.withRunId(runId);
       }
+      if (warmUp.isNegative()) {
+        throw new IllegalArgumentException("--warm-up must be 0s or more, not " + warmUp);
+      }
     } catch (IllegalArgumentException e) {
       err.println("open-load: " + e.getMessage());
       return 2;
     }
     try (BankOpenLoad load = BankOpenLoad.create(settings, out)) {
-      BankLoadReport report = load.run(duration, null);
+      BankLoadReport report = warmUp.isZero()
+          ? load.run(duration, null)
+          : load.run(WARM_UP, warmUp.plus(duration), running -> {
+            try {
+              Thread.sleep(warmUp.toMillis());
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+              return;
+            }
+            running.markPhase(MEASURED);
+          });
       if (summaryJson != null) {
         Files.writeString(summaryJson, report.summary().toJson());
       }
       List<String> why = new ArrayList<>();
-      long failed = report.summary().count(io.baton.load.Outcome.FAILED);
+      long failed = givenUp(report.summary(), MEASURED);
+      if (!warmUp.isZero()) {
+        out.println("open-load: " + givenUp(report.summary(), WARM_UP) + " requests given up in"
+            + " the " + warmUp.toSeconds() + " s warm-up (not counted), " + failed
+            + " after it");
+      }
       if (failed > 0) {
         why.add(failed + " requests given up");
       }
