@@ -84,16 +84,18 @@ public final class LoadMeter implements Extension {
   };
 
   /** The validated {@code baton.ring.load} settings. */
-  public record Settings(Duration publishInterval, Duration halfLife) {
+  public record Settings(Duration publishInterval, Duration halfLife, Duration settleTime) {
     public Settings {
       requirePositive("publish-interval", publishInterval);
       requirePositive("half-life", halfLife);
+      requirePositive("settle-time", settleTime);
     }
 
     /** Reads {@code baton.ring.load} of {@code config}. */
     public static Settings fromConfig(Config config) {
       Config load = config.getConfig(PATH);
-      return new Settings(load.getDuration("publish-interval"), load.getDuration("half-life"));
+      return new Settings(load.getDuration("publish-interval"), load.getDuration("half-life"),
+          load.getDuration("settle-time"));
     }
 
     private static void requirePositive(String key, Duration value) {

@@ -58,8 +58,8 @@ import scala.jdk.javaapi.CollectionConverters;
  * the coordinator reads them locally). A shard's rate is the sum of what every current member
  * reports for it: the node that hosts it now and, while its rate there decays, the node it just
  * left, so a moved shard counts fully for its new node at once (docs/decisions/0012). Reports lag
- * a move by up to a publish interval plus a gossip round, and the moving averages take a while to
- * follow it, so for one half-life after a load move, or after a shard was allocated to a node,
+ * a move by up to a publish interval plus a gossip round, so for one settle time ({@code
+ * baton.ring.load.settle-time}) after a load move, or after a shard was allocated to a node,
  * those nodes count as unmeasured and no further load move is made (hysteresis), unless a node
  * hosts nothing (it joined or was undrained: it gets its share at once); drains and count balancing
  * are not held back. {@link
@@ -141,7 +141,7 @@ public final class RingSuccessorAllocation extends ShardCoordinator.AbstractShar
       org.apache.pekko.actor.typed.ActorSystem<?> system, String type) {
     RingSuccessorAllocation strategy = create(tolerance(system.settings().config()), type);
     strategy.settleNanos =
-        LoadMeter.Settings.fromConfig(system.settings().config()).halfLife().toNanos();
+        LoadMeter.Settings.fromConfig(system.settings().config()).settleTime().toNanos();
     Rebalances.get(system).track(type, strategy);
     return strategy;
   }
@@ -149,7 +149,7 @@ public final class RingSuccessorAllocation extends ShardCoordinator.AbstractShar
   /**
    * This strategy, counting the two nodes of a load move, and a node a shard was allocated to, as
    * unmeasured for {@code settle} afterwards (their reports lag the change); {@link #forType} uses
-   * {@code baton.ring.load.half-life}.
+   * {@code baton.ring.load.settle-time}.
    */
   public RingSuccessorAllocation withSettleTime(java.time.Duration settle) {
     this.settleNanos = settle.toNanos();

@@ -149,8 +149,11 @@ public final class RollingUpgradeCommand implements Callable<Integer> {
     out.println("rolling upgrade (" + upgradeMode.name().toLowerCase(Locale.ROOT) + ") of "
         + plan.targets().size() + " node(s) to " + jar);
     out.flush();
+    long started = System.nanoTime();
     UpgradeReport report = RollingUpgrade.create(plan, controller, probe, progress -> {
-      out.println(progress.render());
+      // Seconds since the command started first, so an operator sees how long each phase takes.
+      out.println(String.format(Locale.ROOT, "%7.1f s ", (System.nanoTime() - started) / 1e9)
+          + progress.render());
       out.flush();
     }).run();
     (report.completed() ? out : err).println(report.render());

@@ -23,6 +23,7 @@ class LoadSettingsTest {
     LoadMeter.Settings load = LoadMeter.Settings.fromConfig(with(""));
     assertEquals(Duration.ofSeconds(1), load.publishInterval());
     assertEquals(Duration.ofSeconds(10), load.halfLife());
+    assertEquals(Duration.ofSeconds(4), load.settleTime());
     ShardPlacement.Tolerance tolerance = RingSuccessorAllocation.tolerance(with(""));
     assertEquals(new ShardPlacement.Tolerance(2, 0.2, 1.0), tolerance);
   }
@@ -33,6 +34,10 @@ class LoadSettingsTest {
         () -> LoadMeter.Settings.fromConfig(with("baton.ring.load.publish-interval = 0s")));
     assertTrue(interval.getMessage().contains("baton.ring.load.publish-interval = PT0S")
         && interval.getMessage().contains("positive"), interval.getMessage());
+    var settle = assertThrows(IllegalArgumentException.class,
+        () -> LoadMeter.Settings.fromConfig(with("baton.ring.load.settle-time = 0s")));
+    assertTrue(settle.getMessage().contains("baton.ring.load.settle-time = PT0S"),
+        settle.getMessage());
     var tolerance = assertThrows(IllegalArgumentException.class,
         () -> RingSuccessorAllocation.tolerance(with("baton.ring.allocation.load-tolerance = 2")));
     assertTrue(tolerance.getMessage().contains("baton.ring.allocation.load-tolerance = 2.0")
