@@ -164,20 +164,27 @@ public final class NodeObservation {
   }
 
   private static String readVersion() {
-    Package pkg = NodeObservation.class.getPackage();
-    if (pkg != null && pkg.getImplementationVersion() != null) {
-      return pkg.getImplementationVersion();
-    }
     try (InputStream in = NodeObservation.class.getResourceAsStream(
         "/io/baton/ops/version.properties")) {
-      if (in == null) {
-        return "unknown";
-      }
-      Properties properties = new Properties();
-      properties.load(in);
-      return properties.getProperty("version", "unknown");
+      return batonVersion(in);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read io/baton/ops/version.properties", e);
     }
   }
+
+  /**
+   * Baton's own version from its {@code io/baton/ops/version.properties} (written by Baton's
+   * build), or "unknown" without it. Never the jar manifest's {@code Implementation-Version}: in
+   * an application's fat jar that is the application's version, which {@code appVersion} reports.
+   */
+  static String batonVersion(InputStream properties) throws IOException {
+    if (properties == null) {
+      return "unknown";
+    }
+    Properties read = new Properties();
+    read.load(properties);
+    String version = read.getProperty("version", "unknown").strip();
+    return version.isEmpty() || version.startsWith("${") ? "unknown" : version;
+  }
+
 }
