@@ -226,12 +226,9 @@ public final class BatonNode implements AutoCloseable {
     LoadMeter meter = LoadMeter.get(system);
     org.apache.pekko.japi.function.Function<EntityContext<M>, Behavior<M>> create =
         entity.createBehavior();
-    Entity<M, ShardingEnvelope<M>> measured = new Entity<>(
+    Entity<M, ShardingEnvelope<M>> measured = withBehaviour(entity,
         context -> meter.measure(type, extractor.shardId(context.getEntityId()),
-            create.apply(context)),
-        entity.typeKey(), entity.stopMessage(), entity.entityProps(), entity.settings(),
-        entity.messageExtractor(), entity.allocationStrategy(), entity.role(),
-        entity.dataCenter());
+            create.apply(context)));
     ActorRef<ShardingEnvelope<M>> region =
         ClusterSharding.get(system).init(measured.withAllocationStrategy(strategy));
     Duration every = system.settings().config()
@@ -241,6 +238,36 @@ public final class BatonNode implements AutoCloseable {
         "baton-allocation-observer-" + entity.typeKey().name(),
         Props.empty());
     return region;
+  }
+
+  /**
+   * {@code entity} with {@code create} as its behaviour factory and every other setting kept (stop
+   * message, props, settings, message extractor, allocation strategy, role, data centre), built
+   * through Pekko's public {@code Entity.of} and {@code with...} methods only.
+   */
+  static <M> Entity<M, ShardingEnvelope<M>> withBehaviour(Entity<M, ShardingEnvelope<M>> entity,
+      org.apache.pekko.japi.function.Function<EntityContext<M>, Behavior<M>> create) {
+    Entity<M, ShardingEnvelope<M>> copy =
+        Entity.of(entity.typeKey(), create).withEntityProps(entity.entityProps());
+    if (entity.stopMessage().isPresent()) {
+      copy = copy.withStopMessage(entity.stopMessage().get());
+    }
+    if (entity.settings().isPresent()) {
+      copy = copy.withSettings(entity.settings().get());
+    }
+    if (entity.messageExtractor().isPresent()) {
+      copy = copy.withMessageExtractor(entity.messageExtractor().get());
+    }
+    if (entity.allocationStrategy().isPresent()) {
+      copy = copy.withAllocationStrategy(entity.allocationStrategy().get());
+    }
+    if (entity.role().isPresent()) {
+      copy = copy.withRole(entity.role().get());
+    }
+    if (entity.dataCenter().isPresent()) {
+      copy = copy.withDataCenter(entity.dataCenter().get());
+    }
+    return copy;
   }
 
   /**
