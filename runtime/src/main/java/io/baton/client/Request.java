@@ -1,7 +1,7 @@
 package io.baton.client;
 
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
-import io.baton.runtime.ClusterSerializable;
+import io.baton.serialization.ClusterSerializable;
 import java.util.Objects;
 
 /**

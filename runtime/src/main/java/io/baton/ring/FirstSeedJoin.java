@@ -1,6 +1,6 @@
 package io.baton.ring;
 
-import io.baton.runtime.ClusterSerializable;
+import io.baton.serialization.ClusterSerializable;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;

@@ -1,6 +1,6 @@
 package io.baton.ring;
 
-import io.baton.runtime.ClusterSerializable;
+import io.baton.serialization.ClusterSerializable;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;

@@ -1,6 +1,6 @@
 package io.baton.client;
 
-import io.baton.runtime.ClusterSerializable;
+import io.baton.serialization.ClusterSerializable;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;

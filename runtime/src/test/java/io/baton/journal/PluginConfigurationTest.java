@@ -11,6 +11,7 @@ import com.typesafe.config.ConfigFactory;
 import io.baton.journal.store.CorruptRecordException;
 import io.baton.journal.store.JournalStore;
 import io.baton.journal.store.JournalStoreSettings;
+import io.baton.journal.store.PluginSettings;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

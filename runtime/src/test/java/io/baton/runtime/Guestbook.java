@@ -1,5 +1,6 @@
 package io.baton.runtime;
 
+import io.baton.serialization.ClusterSerializable;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;

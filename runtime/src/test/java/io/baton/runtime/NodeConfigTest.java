@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.baton.serialization.ClusterSerializable;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -74,7 +75,7 @@ class NodeConfigTest {
     assertEquals("off", config.getString("pekko.actor.allow-java-serialization"));
     assertEquals(
         "baton-cbor",
-        config.getString("pekko.actor.serialization-bindings.\"io.baton.runtime.ClusterSerializable\""));
+        config.getString("pekko.actor.serialization-bindings.\"io.baton.serialization.ClusterSerializable\""));
     assertEquals(
         "io.baton.upgrade.internal.LegacyJacksonCborSerializer",
         config.getString("pekko.actor.serializers.jackson-cbor"));

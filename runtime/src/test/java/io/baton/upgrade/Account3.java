@@ -2,7 +2,7 @@ package io.baton.upgrade;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.baton.runtime.ClusterSerializable;
+import io.baton.serialization.ClusterSerializable;
 import java.util.ArrayList;
 import java.util.List;
 

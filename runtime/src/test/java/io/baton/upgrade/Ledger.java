@@ -2,7 +2,7 @@ package io.baton.upgrade;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.baton.runtime.ClusterSerializable;
+import io.baton.serialization.ClusterSerializable;
 
 /**
  * Two releases of one ledger in one JVM. Release 1's classes are {@code V1.*}; release 2's are

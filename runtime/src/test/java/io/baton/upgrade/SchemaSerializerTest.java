@@ -210,7 +210,7 @@ class SchemaSerializerTest {
       pekko.actor.serializers.jackson-cbor =
           "org.apache.pekko.serialization.jackson.JacksonCborSerializer"
       pekko.actor.serialization-bindings {
-        "io.baton.runtime.ClusterSerializable" = jackson-cbor
+        "io.baton.serialization.ClusterSerializable" = jackson-cbor
       }
       """;
 }

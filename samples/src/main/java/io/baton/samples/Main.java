@@ -3,7 +3,7 @@ package io.baton.samples;
 import io.baton.ops.DrainCommand;
 import io.baton.ops.StatusCommand;
 import io.baton.ops.UndrainCommand;
-import io.baton.upgrade.RollingUpgradeCommand;
+import io.baton.upgrade.rolling.RollingUpgradeCommand;
 import io.baton.ops.UpgradeHoldCommand;
 import io.baton.ops.UpgradeReleaseCommand;
 import io.baton.samples.bank.cluster.BankClusterDemo;

@@ -6,7 +6,7 @@ import io.baton.client.IdempotentCommands;
 import io.baton.client.Reply;
 import io.baton.client.Request;
 import io.baton.client.Retention;
-import io.baton.runtime.ClusterSerializable;
+import io.baton.serialization.ClusterSerializable;
 import java.time.Clock;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;

@@ -1,6 +1,6 @@
 package io.baton.benchmarks.cluster;
 
-import io.baton.runtime.ClusterSerializable;
+import io.baton.serialization.ClusterSerializable;
 
 /**
  * What a benchmark counter answers, on every target: its count after the request, and the name

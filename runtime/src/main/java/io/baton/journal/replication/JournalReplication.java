@@ -1,13 +1,13 @@
 package io.baton.journal.replication;
 
 import com.typesafe.config.Config;
-import io.baton.journal.PluginSettings;
 import io.baton.journal.replication.ReplicationMessage.EpochState;
 import io.baton.journal.replication.ReplicationMessage.RangeReply;
 import io.baton.journal.replication.ReplicationMessage.ReplicateReply;
 import io.baton.journal.store.EventRecord;
 import io.baton.journal.store.JournalStore;
 import io.baton.journal.store.JournalStoreRegistry;
+import io.baton.journal.store.PluginSettings;
 import io.baton.journal.store.SnapshotCriteria;
 import io.baton.journal.store.SnapshotRecord;
 import io.baton.ring.Ring;

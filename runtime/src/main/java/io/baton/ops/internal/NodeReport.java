@@ -1,7 +1,7 @@
 package io.baton.ops.internal;
 
 import io.baton.journal.replication.ReplicationStatus;
-import io.baton.runtime.ClusterSerializable;
+import io.baton.serialization.ClusterSerializable;
 import java.util.List;
 import java.util.Map;
 

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
 import io.baton.limits.ReadBack;
-import io.baton.runtime.ClusterSerializable;
+import io.baton.serialization.ClusterSerializable;
 import io.baton.upgrade.ClassSchema;
 import io.baton.upgrade.SchemaMigration;
 import io.baton.upgrade.SchemaVersionException;

@@ -65,7 +65,7 @@ public final class JoinGuard {
   public static final String LISTENER = "baton-join-refusal";
 
   /** A refusal, sent by the cluster's member to the refused joiner; crosses nodes. */
-  public record Refused(String message) implements io.baton.runtime.ClusterSerializable {}
+  public record Refused(String message) implements io.baton.serialization.ClusterSerializable {}
 
   private static final Map<String, JoinGuard> GUARDS = new ConcurrentHashMap<>();
 

@@ -1,7 +1,7 @@
 package io.baton.upgrade.internal;
 
 import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
-import io.baton.runtime.ClusterSerializable;
+import io.baton.serialization.ClusterSerializable;
 import java.io.NotSerializableException;
 import java.util.Optional;
 import org.apache.pekko.actor.ExtendedActorSystem;

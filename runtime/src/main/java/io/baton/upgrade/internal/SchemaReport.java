@@ -1,6 +1,6 @@
 package io.baton.upgrade.internal;
 
-import io.baton.runtime.ClusterSerializable;
+import io.baton.serialization.ClusterSerializable;
 import io.baton.upgrade.SupportedVersions;
 import java.util.Map;
 

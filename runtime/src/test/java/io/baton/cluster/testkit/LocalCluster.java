@@ -487,6 +487,14 @@ public final class LocalCluster implements AutoCloseable {
     return this;
   }
 
+  private Path tempDir() {
+    try {
+      return Files.createDirectories(root.resolve("tmp"));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot create " + root.resolve("tmp"), e);
+    }
+  }
+
   private void launch(Node node, List<String> seeds, List<String> extraJvmOptions) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -495,6 +503,9 @@ public final class LocalCluster implements AutoCloseable {
       command.add("-Dbaton.node.tls.dev-ca-dir=" + devCaDir());
     }
     command.addAll(SharedTestClasses.options());
+    // The node's temporary files (RocksDB's native library, 16 MB, extracted at every start and
+    // left behind by a killed JVM) under the cluster's directory, which close() deletes.
+    command.add("-Djava.io.tmpdir=" + tempDir());
     command.addAll(spec.jvmOptions);
     command.addAll(spec.nodeJvmOptions.getOrDefault(node.name, List.of()));
     command.addAll(extraJvmOptions);

@@ -2,12 +2,12 @@ package io.baton.samples.bank;
 
 import io.baton.client.AppliedRequest;
 import io.baton.client.IdempotencyLog;
-import io.baton.client.IdempotentCommands;
 import io.baton.client.IdempotentCommands.Decision;
+import io.baton.client.IdempotentCommands;
 import io.baton.client.Reply;
 import io.baton.client.Request;
 import io.baton.client.Retention;
-import io.baton.runtime.ClusterSerializable;
+import io.baton.serialization.ClusterSerializable;
 import java.time.Clock;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;

@@ -2,7 +2,7 @@ package io.baton.samples.bank;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
-import io.baton.runtime.ClusterSerializable;
+import io.baton.serialization.ClusterSerializable;
 
 /**
  * What a request to an {@link Account} asks, the payload of its {@code Request}. In JSON (over

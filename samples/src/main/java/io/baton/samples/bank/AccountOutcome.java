@@ -2,7 +2,7 @@ package io.baton.samples.bank;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
-import io.baton.runtime.ClusterSerializable;
+import io.baton.serialization.ClusterSerializable;
 
 /**
  * The result of an {@link AccountOperation}, recorded in the account's idempotency log: every

@@ -4,8 +4,8 @@ import io.baton.client.BatonClient;
 import io.baton.client.ClientResult;
 import io.baton.client.Reply;
 import io.baton.client.Request;
-import io.baton.runtime.ClusterSerializable;
 import io.baton.samples.bank.TransferStatus.Phase;
+import io.baton.serialization.ClusterSerializable;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -20,8 +20,8 @@ import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
-import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 
 /**
  * A money transfer as a saga, one event-sourced entity per transfer id, that drives idempotent

@@ -2,7 +2,7 @@ package io.baton.samples.bank;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
-import io.baton.runtime.ClusterSerializable;
+import io.baton.serialization.ClusterSerializable;
 
 /**
  * What a request to a {@link Transfer} asks. In JSON (over HTTP):

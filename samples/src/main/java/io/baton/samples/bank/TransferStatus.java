@@ -1,6 +1,6 @@
 package io.baton.samples.bank;
 
-import io.baton.runtime.ClusterSerializable;
+import io.baton.serialization.ClusterSerializable;
 
 /**
  * Where a {@link Transfer} is.

@@ -613,6 +613,14 @@ public final class BankClusterDemo {
    * Starts node {@code index} from {@code classPath} (this JVM's: release 1; or the release-2
    * jar), with its operator endpoint on; every other flag is the same for every incarnation.
    */
+  private Path tempDir() throws ClusterDemoFailed {
+    try {
+      return Files.createDirectories(root.resolve("tmp"));
+    } catch (IOException e) {
+      throw new ClusterDemoFailed("cannot create " + root.resolve("tmp") + ": " + e.getMessage());
+    }
+  }
+
   private NodeProcess launch(int index, List<String> seeds, String classPath)
       throws ClusterDemoFailed {
     String name = "node" + (index + 1);
@@ -624,6 +632,9 @@ public final class BankClusterDemo {
         // The cluster on TLS with a throw-away CA shared by the demo's nodes (docs/security.md),
         // the endpoints behind tokens that only this demo holds.
         "-Dbaton.node.tls.dev-ca-dir=" + root.resolve("dev-ca"),
+        // Temporary files (RocksDB's 16 MB native library, left behind by the killed node) under
+        // the demo's directory, which it deletes at the end.
+        "-Djava.io.tmpdir=" + tempDir(),
         // The client entry points stay open to callers on this machine (loopback, decision 0021):
         // the demo's open-loop load is an independent HTTP client without a token.
         "-Dbaton.ops.auth.token-file=" + root.resolve("ops.tokens")));

@@ -1,8 +1,8 @@
 package io.baton.samples.bank.cluster;
 
-import io.baton.upgrade.NodeControlException;
-import io.baton.upgrade.NodeController;
-import io.baton.upgrade.UpgradeTarget;
+import io.baton.upgrade.rolling.NodeControlException;
+import io.baton.upgrade.rolling.NodeController;
+import io.baton.upgrade.rolling.UpgradeTarget;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;

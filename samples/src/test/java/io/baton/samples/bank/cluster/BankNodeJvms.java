@@ -46,6 +46,7 @@ final class BankNodeJvms {
     // as the oldest member (it seeds the cluster), like the nodes of an operator's seed list.
     List<Integer> cluster = new ArrayList<>(free.subList(0, count));
     cluster.sort(null);
+    java.nio.file.Files.createDirectories(root.resolve("tmp"));
     return new BankNodeJvms(root, count, cluster, free.subList(count, 2 * count));
   }
 
@@ -75,6 +76,9 @@ final class BankNodeJvms {
     // TLS with mutual authentication, as in production: certificates from one throw-away CA of
     // this cluster (dev mode, docs/security.md); a restarted or upgraded node reuses it.
     command.add("-Dbaton.node.tls.dev-ca-dir=" + root.resolve("dev-ca"));
+    // Temporary files (RocksDB's 16 MB native library, left behind by a killed JVM) under the
+    // test's own directory, which JUnit deletes; the directory is created when the harness is.
+    command.add("-Djava.io.tmpdir=" + root.resolve("tmp"));
     command.addAll(jvmOptions);
     command.addAll(List.of("-jar", jar, Main.BANK_NODE,
         "--cluster-name=" + CLUSTER, "--name=" + name, "--host=" + HOST,

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.baton.upgrade.NodeControlException;
-import io.baton.upgrade.UpgradeTarget;
+import io.baton.upgrade.rolling.NodeControlException;
+import io.baton.upgrade.rolling.UpgradeTarget;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

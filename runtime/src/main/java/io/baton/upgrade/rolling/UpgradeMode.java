@@ -1,4 +1,4 @@
-package io.baton.upgrade;
+package io.baton.upgrade.rolling;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package io.baton.upgrade;
+package io.baton.upgrade.rolling;
 
 /**
  * One progress event of a {@link RollingUpgrade}: a phase starts, or what it waits for changed.

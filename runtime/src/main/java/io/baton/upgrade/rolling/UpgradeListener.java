@@ -1,4 +1,4 @@
-package io.baton.upgrade;
+package io.baton.upgrade.rolling;
 
 /**
  * Receives the progress of a {@link RollingUpgrade}, on the thread that runs it, in order: a

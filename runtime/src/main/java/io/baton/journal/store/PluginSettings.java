@@ -1,7 +1,6 @@
-package io.baton.journal;
+package io.baton.journal.store;
 
 import com.typesafe.config.Config;
-import io.baton.journal.store.JournalStoreSettings;
 import java.nio.file.Path;
 
 /**

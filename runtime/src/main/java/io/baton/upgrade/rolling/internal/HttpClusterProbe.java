@@ -1,10 +1,10 @@
-package io.baton.upgrade.internal;
+package io.baton.upgrade.rolling.internal;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.baton.ops.NodeStatus;
-import io.baton.upgrade.ClusterProbe;
+import io.baton.upgrade.rolling.ClusterProbe;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;

@@ -1,4 +1,4 @@
-package io.baton.upgrade;
+package io.baton.upgrade.rolling;
 
 import io.baton.ops.NodeStatus;
 import java.util.List;
@@ -56,7 +56,7 @@ public interface ClusterProbe {
 
   /** The operator endpoints over HTTP, each request bounded by {@code requestTimeout}. */
   static ClusterProbe http(java.time.Duration requestTimeout) {
-    return new io.baton.upgrade.internal.HttpClusterProbe(requestTimeout);
+    return new io.baton.upgrade.rolling.internal.HttpClusterProbe(requestTimeout);
   }
 
   /**
@@ -65,6 +65,6 @@ public interface ClusterProbe {
    */
   static ClusterProbe http(java.time.Duration requestTimeout,
       java.util.Optional<String> token) {
-    return new io.baton.upgrade.internal.HttpClusterProbe(requestTimeout, token);
+    return new io.baton.upgrade.rolling.internal.HttpClusterProbe(requestTimeout, token);
   }
 }

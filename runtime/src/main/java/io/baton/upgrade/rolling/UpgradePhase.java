@@ -1,4 +1,4 @@
-package io.baton.upgrade;
+package io.baton.upgrade.rolling;
 
 /**
  * One step of upgrading one node; {@link UpgradeMode#phases} lists them in order. Every phase that

@@ -1,4 +1,4 @@
-package io.baton.upgrade;
+package io.baton.upgrade.rolling;
 
 /** A {@link NodeController} could not do what it was asked; the message says what and why. */
 public final class NodeControlException extends Exception {
