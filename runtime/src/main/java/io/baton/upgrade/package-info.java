@@ -7,8 +7,8 @@
  *       by {@link io.baton.upgrade.MigratedBy} (or {@code baton.upgrade.migrations}); without one
  *       it is at version 1.
  *   <li>Baton's serializer ({@code baton-cbor}, bound to {@link
- *       io.baton.serialization.ClusterSerializable}) stores {@code Class#version} with every payload,
- *       upgrades older data on read, writes at the cluster's active version ({@link
+ *       io.baton.serialization.ClusterSerializable}) stores {@code Class#version} with every
+ *       payload, upgrades older data on read, writes at the cluster's active version ({@link
  *       io.baton.upgrade.ActiveVersions}) and refuses what it cannot read with a {@link
  *       io.baton.upgrade.SchemaVersionException}.
  *   <li>{@link io.baton.upgrade.VersionGate} decides the active versions from every live member's
@@ -22,12 +22,9 @@
  *       reason, and exits.
  *   <li>{@link io.baton.upgrade.BehaviourVersion}: the version of an entity type's behaviour,
  *       declared at registration and shown by the operator status.
- *   <li>{@link io.baton.upgrade.rolling.RollingUpgrade} takes a list of nodes to a new jar one at a time
- *       in ring order, graceful (drain first) or by crash ({@link io.baton.upgrade.rolling.UpgradeMode}),
- *       through a {@link io.baton.upgrade.rolling.NodeController} and the operator endpoints ({@link
- *       io.baton.upgrade.rolling.ClusterProbe}); it stops at the first node that fails with an {@link
- *       io.baton.upgrade.rolling.UpgradeReport}. {@link io.baton.upgrade.rolling.RollingUpgradeCommand} is its
- *       command line ({@code baton-upgrade}).
+ *   <li>The rolling-upgrade orchestrator that uses all of this from outside the nodes lives one
+ *       layer up, in {@code io.baton.upgrade.rolling} (it reads the operator status; decision
+ *       0023).
  * </ul>
  *
  * <p>Design: {@code docs/decisions/0014-schema-versions.md}, {@code

@@ -98,12 +98,10 @@ public final class OpenLoadCommand implements Callable<Integer> {
   private static final String WARM_UP = "warm-up";
   private static final String MEASURED = "load";
 
-  /** Requests given up in phase {@code phase}; with no phases marked, in the whole run. */
+  /** Requests given up in phase {@code phase} (0 if the phase was never marked). */
   private static long givenUp(io.baton.load.LoadSummary summary, String phase) {
-    return summary.phases().isEmpty()
-        ? summary.count(io.baton.load.Outcome.FAILED)
-        : summary.phase(phase).map(p -> p.outcomes().getOrDefault(io.baton.load.Outcome.FAILED, 0L))
-            .orElse(0L);
+    return summary.phase(phase)
+        .map(p -> p.outcomes().getOrDefault(io.baton.load.Outcome.FAILED, 0L)).orElse(0L);
   }
 
   @Override

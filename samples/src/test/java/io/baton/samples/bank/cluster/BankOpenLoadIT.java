@@ -74,6 +74,13 @@ class BankOpenLoadIT {
       }
     }
 
+    // The nodes extracted RocksDB's native library under the test's directory, not the system's
+    // temporary directory, where a killed node would leave it behind (16 MB each).
+    try (var files = Files.list(root.resolve("tmp"))) {
+      assertTrue(files.anyMatch(f -> f.getFileName().toString().startsWith("librocksdbjni")),
+          "RocksDB's library extracted under " + root.resolve("tmp"));
+    }
+
     Path history = root.resolve("history.jsonl");
     Path summaryJson = root.resolve("summary.json");
     Path stdout = root.resolve("open-load.out");

@@ -85,6 +85,8 @@ class CoordinatorHostUnderOpenLoadIT {
 
   private BankNodeJvms jvms;
   private final List<Integer> opsPorts = new ArrayList<>();
+  private final HttpClient http = HttpClient.newHttpClient();
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   @AfterEach
   void killEveryProcessByPid(TestInfo test)
@@ -374,12 +376,12 @@ class CoordinatorHostUnderOpenLoadIT {
 
   /** Node {@code index}'s own /status, through its operator endpoint. */
   private JsonNode status(int index) throws IOException, InterruptedException {
-    HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+    HttpResponse<String> response = http.send(HttpRequest.newBuilder(
             URI.create("http://127.0.0.1:" + opsPorts.get(index) + "/status"))
             .header("Authorization", "Bearer " + OPS_TOKEN).timeout(Duration.ofSeconds(10))
             .build(),
         HttpResponse.BodyHandlers.ofString());
-    return new ObjectMapper().readTree(response.body());
+    return JSON.readTree(response.body());
   }
 
   private long uptimeSeconds(int index) throws IOException, InterruptedException {
@@ -416,17 +418,11 @@ class CoordinatorHostUnderOpenLoadIT {
    * true or 60 s).
    */
   private void assertSettled() throws Exception {
-    HttpClient http = HttpClient.newHttpClient();
-    ObjectMapper json = new ObjectMapper();
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     String last = "";
     while (System.nanoTime() < deadline) {
-      HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-              URI.create("http://127.0.0.1:" + opsPorts.get(1) + "/status"))
-              .header("Authorization", "Bearer " + OPS_TOKEN).build(),
-          HttpResponse.BodyHandlers.ofString());
-      last = response.body();
-      JsonNode status = json.readTree(last);
+      JsonNode status = status(1);
+      last = status.toString();
       boolean settled = status.path("progress").path("stalls").isEmpty();
       for (JsonNode rebalance : status.path("progress").path("rebalances")) {
         settled &= rebalance.path("shardsMovingNow").asInt() == 0;
