@@ -11,6 +11,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigUtil;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.ActorPath;
+import org.apache.pekko.actor.InvalidActorNameException;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
@@ -66,17 +67,16 @@ final class RootSupervisor {
   static Behavior<Command> create(
       ActorContext<Command> context, ProcessState process, SupervisorSpec spec) {
     try {
-      checkShutdownPhase(context.getSystem().settings().config(), context.getSelf().path());
+      checkShutdownPhase(spec, context.getSystem().settings().config(), context.getSelf().path());
     } catch (IllegalArgumentException invalid) {
       LOG.error(invalid.getMessage());
       throw invalid;
     }
     process.trapExits(ExitSignalReceived::new);
     ActorRef<Command> self = context.getSelf();
-    ActorRef<Command> tree = context.getSystem().systemActorOf(
-        ProcessInterceptor.wrap(SupervisorBehavior.createTree(spec, self), self, null, null),
-        "baton-tree-" + TREES.incrementAndGet() + "-" + self.path().name(),
-        Props.empty());
+    Behavior<Command> treeBehavior =
+        ProcessInterceptor.wrap(SupervisorBehavior.createTree(spec, self), self, null, null);
+    ActorRef<Command> tree = spawnTree(context, treeBehavior, self);
     // Linked from this side too, at once: a starter that stops before the tree has run its
     // setup still stops the tree with this root's reason (shutdown), not noproc.
     process.link(tree);
@@ -120,14 +120,40 @@ final class RootSupervisor {
    * coordinated shutdown: the tree of {@code root} could not stop in order on termination, so it
    * does not start (the failure is logged at ERROR).
    */
-  static void checkShutdownPhase(Config config, ActorPath root) {
-    String phase = config.getString(SupervisorBehavior.SHUTDOWN_PHASE_KEY);
+  static void checkShutdownPhase(SupervisorSpec spec, Config config, ActorPath root) {
+    String phase = SupervisorBehavior.shutdownPhase(spec, config);
+    String key = spec.shutdownPhase() != null ? "the tree's shutdown phase"
+        : SupervisorBehavior.SHUTDOWN_PHASE_KEY;
     if (!config.hasPath("pekko.coordinated-shutdown.phases." + ConfigUtil.quoteString(phase))) {
       throw new IllegalArgumentException(
-          SupervisorBehavior.SHUTDOWN_PHASE_KEY + " = '" + phase + "' is not a phase of this actor"
+          key + " = '" + phase + "' is not a phase of this actor"
               + " system's coordinated shutdown (pekko.coordinated-shutdown.phases); use one of"
               + " them, such as service-stop (the default). The supervisor " + root
               + " does not start");
     }
+  }
+
+  /**
+   * Spawns the tree of {@code root}: a root spawned directly under /system runs its tree at a
+   * stable path, {@code baton-tree-<name>}, so that its statically named children have paths other
+   * nodes can address; any other root (or one whose earlier tree of that name still stops) gets a
+   * numbered name.
+   */
+  private static ActorRef<Command> spawnTree(ActorContext<Command> context,
+      Behavior<Command> tree, ActorRef<Command> root) {
+    if (isSystemActor(root.path())) {
+      try {
+        return context.getSystem().systemActorOf(tree, "baton-tree-" + root.path().name(),
+            Props.empty());
+      } catch (InvalidActorNameException taken) {
+        // The tree of an earlier root of that name is still stopping.
+      }
+    }
+    return context.getSystem().systemActorOf(tree,
+        "baton-tree-" + TREES.incrementAndGet() + "-" + root.path().name(), Props.empty());
+  }
+
+  private static boolean isSystemActor(ActorPath path) {
+    return path.parent().name().equals("system") && path.parent().parent().equals(path.root());
   }
 }

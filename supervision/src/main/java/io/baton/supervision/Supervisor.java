@@ -38,7 +38,8 @@ import org.apache.pekko.actor.typed.Behavior;
  *       baton.supervision.shutdown-phase}, whose timeout bounds it.
  * </ul>
  *
- * <p>A root supervisor's children run under a system actor ({@code /system/baton-tree-N-name}),
+ * <p>A root supervisor's children run under a system actor ({@code /system/baton-tree-N-name}, or
+ * {@code /system/baton-tree-name} for a root that is itself a system actor),
  * not under the actor its starter spawned: Pekko stops an actor's children before telling the
  * actor, which would kill them unordered. The spawned actor forwards commands to that tree and
  * exits with the tree's reason. Stopping it does not wait for the tree: like OTP, the starter's

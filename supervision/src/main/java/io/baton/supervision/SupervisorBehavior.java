@@ -76,6 +76,11 @@ final class SupervisorBehavior extends AbstractBehavior<Command> {
   private static final Object DYNAMIC_SHUTDOWN_TIMER = "dynamic-children-shutdown";
   static final String SHUTDOWN_PHASE_KEY = "baton.supervision.shutdown-phase";
 
+  /** The coordinated-shutdown phase a root tree of {@code spec} stops in. */
+  static String shutdownPhase(SupervisorSpec spec, com.typesafe.config.Config config) {
+    return spec.shutdownPhase() != null ? spec.shutdownPhase() : config.getString(SHUTDOWN_PHASE_KEY);
+  }
+
   // ------------------------------------------------------------------ internal messages
 
   /** A child's process layer says its setup has returned. */
@@ -235,14 +240,14 @@ final class SupervisorBehavior extends AbstractBehavior<Command> {
   }
 
   /**
-   * Registers this root tree with Pekko's coordinated shutdown: in the phase {@code
-   * baton.supervision.shutdown-phase} it stops its children in reverse order, each per its
+   * Registers this root tree with Pekko's coordinated shutdown: in its spec's shutdown phase, or
+   * else {@code baton.supervision.shutdown-phase}, it stops its children in reverse order, each per its
    * shutdown spec, and exits with {@code shutdown}; the phase waits for that, within the phase's
    * timeout. This is what makes ActorSystem termination and a JVM's SIGTERM ordered shutdowns.
    */
   private void stopOnCoordinatedShutdown() {
     var system = getContext().getSystem();
-    String phase = system.settings().config().getString(SHUTDOWN_PHASE_KEY);
+    String phase = shutdownPhase(spec, system.settings().config());
     ActorRef<Command> me = realSelf();
     // The phase was checked by the RootSupervisor before the tree was spawned.
     shutdownTask = CoordinatedShutdown.get(system).addCancellableTask(
@@ -638,11 +643,20 @@ final class SupervisorBehavior extends AbstractBehavior<Command> {
     then.accept(StartOutcome.STARTED);
   }
 
+  /**
+   * The actor name of a (re)start of {@code child}: a static child is always named by its id, so
+   * that its path stays the same across restarts (OTP's registered name: others may address it by
+   * path; a restart happens only once the old incarnation has terminated, which frees the name);
+   * dynamic children share their template's id and get a counter after it.
+   */
   private String childName(ChildRecord child) {
     if (child.actorNamePrefix == null) {
-      child.actorNamePrefix = URLEncoder.encode(child.spec.id(), StandardCharsets.UTF_8) + "-";
+      child.actorNamePrefix = URLEncoder.encode(child.spec.id(), StandardCharsets.UTF_8);
     }
-    return child.actorNamePrefix + (++names);
+    if (!child.spec.isDynamic()) {
+      return child.actorNamePrefix;
+    }
+    return child.actorNamePrefix + "-" + (++names);
   }
 
   // ------------------------------------------------------------------ stopping

@@ -22,6 +22,8 @@ import java.util.Set;
  * @param children in start order; exactly one dynamic template for {@link
  *     Strategy#SIMPLE_ONE_FOR_ONE}
  * @param ticker the monotonic clock for the restart window
+ * @param shutdownPhase for a root tree, the coordinated-shutdown phase it stops in; {@code null}
+ *     means {@code baton.supervision.shutdown-phase} (ignored below the root)
  */
 public record SupervisorSpec(
     Strategy strategy,
@@ -29,7 +31,8 @@ public record SupervisorSpec(
     Duration period,
     AutoShutdown autoShutdown,
     List<ChildSpec> children,
-    Ticker ticker) {
+    Ticker ticker,
+    String shutdownPhase) {
 
   public SupervisorSpec {
     Objects.requireNonNull(strategy, "strategy");
@@ -79,7 +82,7 @@ public record SupervisorSpec(
 
   private static SupervisorSpec of(Strategy strategy) {
     return new SupervisorSpec(
-        strategy, 1, Duration.ofSeconds(5), AutoShutdown.NEVER, List.of(), Ticker.system());
+        strategy, 1, Duration.ofSeconds(5), AutoShutdown.NEVER, List.of(), Ticker.system(), null);
   }
 
   public static SupervisorSpec oneForOne() {
@@ -97,16 +100,18 @@ public record SupervisorSpec(
   /** A simple_one_for_one supervisor of dynamic children made from {@code template}. */
   public static SupervisorSpec simpleOneForOne(ChildSpec template) {
     return new SupervisorSpec(Strategy.SIMPLE_ONE_FOR_ONE, 1, Duration.ofSeconds(5),
-        AutoShutdown.NEVER, List.of(template), Ticker.system());
+        AutoShutdown.NEVER, List.of(template), Ticker.system(), null);
   }
 
   /** At most {@code intensity} restarts within {@code period}. */
   public SupervisorSpec withIntensity(int intensity, Duration period) {
-    return new SupervisorSpec(strategy, intensity, period, autoShutdown, children, ticker);
+    return new SupervisorSpec(strategy, intensity, period, autoShutdown, children, ticker,
+        shutdownPhase);
   }
 
   public SupervisorSpec withAutoShutdown(AutoShutdown autoShutdown) {
-    return new SupervisorSpec(strategy, intensity, period, autoShutdown, children, ticker);
+    return new SupervisorSpec(strategy, intensity, period, autoShutdown, children, ticker,
+        shutdownPhase);
   }
 
   /** A copy with {@code child} added after the existing children. */
@@ -117,10 +122,23 @@ public record SupervisorSpec(
   }
 
   public SupervisorSpec withChildren(List<ChildSpec> children) {
-    return new SupervisorSpec(strategy, intensity, period, autoShutdown, children, ticker);
+    return new SupervisorSpec(strategy, intensity, period, autoShutdown, children, ticker,
+        shutdownPhase);
   }
 
   public SupervisorSpec withTicker(Ticker ticker) {
-    return new SupervisorSpec(strategy, intensity, period, autoShutdown, children, ticker);
+    return new SupervisorSpec(strategy, intensity, period, autoShutdown, children, ticker,
+        shutdownPhase);
+  }
+
+  /**
+   * For a root tree: stop in coordinated-shutdown phase {@code phase} rather than in {@code
+   * baton.supervision.shutdown-phase} (a tree whose services others use until the node has left
+   * the cluster stops late, e.g. in {@code before-actor-system-terminate}). The phase is checked
+   * when the tree starts.
+   */
+  public SupervisorSpec withShutdownPhase(String phase) {
+    Objects.requireNonNull(phase, "phase");
+    return new SupervisorSpec(strategy, intensity, period, autoShutdown, children, ticker, phase);
   }
 }

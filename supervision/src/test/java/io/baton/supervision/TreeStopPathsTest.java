@@ -144,7 +144,7 @@ class TreeStopPathsTest extends SupervisorFixture {
       other.createTestProbe().expectTerminated(tree, Duration.ofSeconds(10));
       log.expectNoMessage(Duration.ofMillis(200));
       var error = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-          () -> RootSupervisor.checkShutdownPhase(
+          () -> RootSupervisor.checkShutdownPhase(threeTrappingWorkers(),
               config.withFallback(com.typesafe.config.ConfigFactory.load()), tree.path()));
       assertEquals(true, error.getMessage().startsWith(
           "baton.supervision.shutdown-phase = 'no-such-phase' is not a phase"), error.getMessage());
