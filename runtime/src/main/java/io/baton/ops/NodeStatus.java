@@ -23,6 +23,8 @@ import java.util.Map;
  * @param upgrade the version gate as this node sees it: per class the active version, the newest
  *     one, whether an advance is pending and which members are behind, each member's supported
  *     versions, and whether the operator holds the gate (null in a node's own part of a report)
+ * @param services this node's own services, a supervision tree: each service's state and starts,
+ *     and the tree's latest supervisor reports (null from a node that does not report them)
  */
 public record NodeStatus(
     Node node,
@@ -32,7 +34,8 @@ public record NodeStatus(
     CommitStats store,
     List<ClusterNode> nodes,
     Progress progress,
-    io.baton.upgrade.GateStatus upgrade) {
+    io.baton.upgrade.GateStatus upgrade,
+    io.baton.services.ServicesStatus services) {
 
   /**
    * This node.

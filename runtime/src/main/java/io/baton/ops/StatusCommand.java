@@ -171,6 +171,9 @@ public final class StatusCommand implements Callable<Integer> {
             catchUp.entitiesInPass(), catchUp.eventsCopied()));
       }
     }
+    if (status.services() != null) {
+      renderServices(text, status.services());
+    }
     if (status.progress() != null) {
       text.append("Progress\n");
       if (status.progress().drains().isEmpty()) {
@@ -277,6 +280,26 @@ public final class StatusCommand implements Callable<Integer> {
         stall.homeless().isEmpty() ? "" : ", " + stall.homeless().size() + " without a home: "
             + String.join(",", stall.homeless().subList(0, Math.min(10, stall.homeless().size())))
             + (stall.homeless().size() > 10 ? ",..." : ""));
+  }
+
+  /**
+   * The node's service tree: how many services run, then each one that is not running or has been
+   * restarted, with its starts and last exit, and the tree's latest report.
+   */
+  static void renderServices(StringBuilder text, io.baton.services.ServicesStatus services) {
+    long running = services.services().stream().filter(s -> s.state().equals("running")).count();
+    text.append(String.format(Locale.ROOT, "Services     %d of %d running (the node's supervision"
+        + " tree)%n", running, services.services().size()));
+    for (io.baton.services.ServicesStatus.Service service : services.services()) {
+      if (!service.state().equals("running") || service.starts() > 1) {
+        text.append(String.format(Locale.ROOT, "  %-34s %s, %d start(s), last exit: %s%n",
+            service.path(), service.state(), service.starts(), service.lastExit()));
+      }
+    }
+    if (!services.reports().isEmpty()) {
+      text.append("  latest     ").append(services.reports().get(services.reports().size() - 1))
+          .append('\n');
+    }
   }
 
   /** One line on a rebalance: shards moving now, rounds so far, the last round, the balance. */

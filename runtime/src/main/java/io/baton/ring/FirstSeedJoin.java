@@ -1,5 +1,7 @@
 package io.baton.ring;
 
+import io.baton.supervision.ChildSpec;
+import io.baton.services.NodeServices;
 import io.baton.serialization.ClusterSerializable;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -115,7 +117,7 @@ public final class FirstSeedJoin {
 
   /** Starts the probe of this node; call once, before the node joins. */
   public static void startProbe(ActorSystem<?> system) {
-    system.systemActorOf(probe(), PROBE_NAME, Props.empty());
+    NodeServices.get(system).start(ChildSpec.worker(PROBE_NAME, FirstSeedJoin::probe));
   }
 
   private static Behavior<Query> probe() {
@@ -145,7 +147,9 @@ public final class FirstSeedJoin {
     List<Address> others = new ArrayList<>(seeds);
     others.remove(self);
     Cluster.get(system).manager().tell(new JoinSeedNodes(others));
-    system.systemActorOf(driver(self, others), "baton-first-seed-join", Props.empty());
+    // Transient: restarted if it fails, not once it has joined (or given up) and stopped.
+    NodeServices.get(system).start(ChildSpec.worker("first-seed-join", () -> driver(self, others))
+        .withRestart(io.baton.supervision.RestartType.TRANSIENT));
   }
 
   private sealed interface Command {}
@@ -229,7 +233,7 @@ public final class FirstSeedJoin {
             return CompletableFuture.completedFuture(SeedState.SILENT);
           }
           ActorRef<Query> probe = org.apache.pekko.actor.typed.ActorRefResolver.get(system)
-              .resolveActorRef(seed + "/system/" + PROBE_NAME);
+              .resolveActorRef(seed + NodeServices.path(PROBE_NAME));
           return AskPattern.<Query, Answer>ask(probe, Query::new, PROBE_TIMEOUT,
                   system.scheduler())
               .handle((answer, failure) -> failure != null ? SeedState.SILENT

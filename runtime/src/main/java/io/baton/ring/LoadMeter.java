@@ -1,5 +1,7 @@
 package io.baton.ring;
 
+import io.baton.supervision.ChildSpec;
+import io.baton.services.NodeServices;
 import com.typesafe.config.Config;
 import java.time.Duration;
 import java.util.HashMap;
@@ -119,7 +121,7 @@ public final class LoadMeter implements Extension {
     this.system = system;
     this.settings = Settings.fromConfig(system.settings().config());
     this.self = Cluster.get(system).selfMember().address().toString();
-    system.systemActorOf(publisher(), "baton-load-meter", Props.empty());
+    NodeServices.get(system).start(ChildSpec.worker("load-meter", this::publisher));
   }
 
   /** The node's instance. */

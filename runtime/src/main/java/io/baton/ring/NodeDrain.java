@@ -1,5 +1,7 @@
 package io.baton.ring;
 
+import io.baton.supervision.ChildSpec;
+import io.baton.services.NodeServices;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Objects;
@@ -68,7 +70,7 @@ public final class NodeDrain implements Extension {
     DistributedData ddata = DistributedData.get(system);
     this.replicator = ddata.replicator();
     this.self = ddata.selfUniqueAddress();
-    system.systemActorOf(subscriber(), "baton-drained-nodes", Props.empty());
+    NodeServices.get(system).start(ChildSpec.worker("drained-nodes", this::subscriber));
   }
 
   /** The node's instance. */

@@ -8,6 +8,8 @@ import io.baton.ring.LoadMeter;
 import io.baton.ring.NodeDrain;
 import io.baton.ring.ProcessDeathDetector;
 import io.baton.ring.RingSuccessorAllocation;
+import io.baton.services.NodeServices;
+import io.baton.supervision.ChildSpec;
 import io.baton.upgrade.BehaviourVersion;
 import io.baton.upgrade.BehaviourVersions;
 import io.baton.upgrade.SchemaVersions;
@@ -23,7 +25,6 @@ import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.Member;
@@ -124,9 +125,7 @@ public final class BatonNode implements AutoCloseable {
     }
     Config joinLater = ConfigFactory.parseMap(facts, "BatonNode: joins after the journal")
         .withFallback(config);
-    ActorSystem<Void> system = ActorSystem.create(
-        guardian(ProcessDeathDetector.Settings.fromConfig(joinLater)), node.clusterName(),
-        joinLater);
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), node.clusterName(), joinLater);
     try {
       return started(node, system, seeds);
     } catch (RuntimeException failed) {
@@ -138,21 +137,39 @@ public final class BatonNode implements AutoCloseable {
     }
   }
 
+  /**
+   * The node's services in start order, as data: each starts its part of the node's supervision
+   * tree ({@link NodeServices}), which restarts what fails and, on shutdown, stops them in reverse
+   * order. A later service may use an earlier one; none uses a later one.
+   */
+  private static final List<NodeService> SERVICES = List.of(
+      new NodeService("death detector", system -> NodeServices.get(system).start(
+          ChildSpec.worker("death-detector", () -> ProcessDeathDetector.create(
+              ProcessDeathDetector.Settings.fromConfig(system.settings().config()))))),
+      // Validates baton.upgrade.migrations now, rather than at the first write.
+      new NodeService("schema versions", SchemaVersions::get),
+      new NodeService("join guard", io.baton.upgrade.internal.JoinGuard::install),
+      new NodeService("journal replication", JournalReplication::get),
+      new NodeService("drain", NodeDrain::get),
+      new NodeService("load meter", system -> {
+        LoadMeter meter = LoadMeter.get(system);
+        // /status shows each shard's measured messages per second (null until the first sample).
+        io.baton.ops.OperatorEndpoint.get(system).useLoadSource(() -> meter.local().rates());
+      }),
+      new NodeService("version gate", io.baton.upgrade.internal.VersionGateActor::start),
+      new NodeService("first-seed probe", io.baton.ring.FirstSeedJoin::startProbe));
+
+  /** One step of a node's start: {@code start} starts the service (and its part of the tree). */
+  private record NodeService(String name, java.util.function.Consumer<ActorSystem<Void>> start) {}
+
   private static BatonNode started(NodeConfig node, ActorSystem<Void> system,
       List<Address> seeds) {
     // A stopping node's process ends even if its actor system never finishes terminating.
     NodeExit.guardTermination(system, Runtime.getRuntime()::halt);
-    // Validates baton.upgrade.migrations now, rather than at the first write.
-    SchemaVersions.get(system);
-    io.baton.upgrade.internal.JoinGuard.install(system);
-    JournalReplication.get(system);
-    NodeDrain.get(system);
-    LoadMeter meter = LoadMeter.get(system);
-    // /status shows each shard's measured messages per second (null until the first sample).
-    io.baton.ops.OperatorEndpoint.get(system).useLoadSource(() -> meter.local().rates());
-    io.baton.upgrade.internal.VersionGateActor.start(system);
+    for (NodeService service : SERVICES) {
+      service.start().accept(system);
+    }
     Address self = Cluster.get(system).selfMember().address();
-    io.baton.ring.FirstSeedJoin.startProbe(system);
     if (seeds.isEmpty()) {
       // No seed nodes (a node started with no flags): it starts a cluster of its own, which
       // other nodes may join by naming it as their seed.
@@ -165,13 +182,6 @@ public final class BatonNode implements AutoCloseable {
       Cluster.get(system).manager().tell(new org.apache.pekko.cluster.typed.JoinSeedNodes(seeds));
     }
     return new BatonNode(node, system);
-  }
-
-  private static Behavior<Void> guardian(ProcessDeathDetector.Settings detector) {
-    return Behaviors.setup(context -> {
-      context.spawn(ProcessDeathDetector.create(detector), "baton-death-detector");
-      return Behaviors.empty();
-    });
   }
 
   public NodeConfig config() {
@@ -233,10 +243,9 @@ public final class BatonNode implements AutoCloseable {
         ClusterSharding.get(system).init(measured.withAllocationStrategy(strategy));
     Duration every = system.settings().config()
         .getDuration(RingSuccessorAllocation.PATH + ".observe-interval");
-    system.systemActorOf(
-        observer(entity.typeKey(), entity.role(), strategy, every),
-        "baton-allocation-observer-" + entity.typeKey().name(),
-        Props.empty());
+    NodeServices.get(system).start(ChildSpec.worker(
+        "allocation-observer-" + entity.typeKey().name(),
+        () -> observer(entity.typeKey(), entity.role(), strategy, every)));
     return region;
   }
 

@@ -1,5 +1,7 @@
 package io.baton.upgrade;
 
+import io.baton.supervision.ChildSpec;
+import io.baton.services.NodeServices;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
@@ -70,7 +72,7 @@ public final class UpgradeGate implements Extension {
     this.clustered = system.settings().config().getString("pekko.actor.provider")
         .equals("cluster");
     if (clustered) {
-      system.systemActorOf(subscriber(), "baton-upgrade-hold", Props.empty());
+      NodeServices.get(system).start(ChildSpec.worker("upgrade-hold", this::subscriber));
     }
   }
 

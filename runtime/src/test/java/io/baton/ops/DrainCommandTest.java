@@ -216,8 +216,16 @@ class DrainCommandTest {
                     NODE, new io.baton.upgrade.SupportedVersions(2, 1, 1))),
             new io.baton.upgrade.GateStatus.ClassGate("com.x.Opened", 1, 2, true,
                 List.of(NODE), Map.of(a, new io.baton.upgrade.SupportedVersions(2, 1, 1),
-                    NODE, new io.baton.upgrade.SupportedVersions(1, 1, 1))))));
+                    NODE, new io.baton.upgrade.SupportedVersions(1, 1, 1))))),
+        new io.baton.services.ServicesStatus(List.of(
+            new io.baton.services.ServicesStatus.Service("death-detector", "running", 1, null),
+            new io.baton.services.ServicesStatus.Service("journal/replica-endpoint", "running", 2,
+                "failed: boom")),
+            List.of("journal/replica-endpoint: started (start 2)")));
     String text = StatusCommand.render(status);
+    assertTrue(text.contains("Services     2 of 2 running (the node's supervision tree)\n"
+        + "  journal/replica-endpoint           running, 2 start(s), last exit: failed: boom\n"
+        + "  latest     journal/replica-endpoint: started (start 2)\n"), text);
     List<String> lines = text.lines().toList();
     int first = lines.indexOf("  * 1. " + a + " (node1)");
     assertTrue(first > 0, text);

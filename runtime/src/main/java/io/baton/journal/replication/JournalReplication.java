@@ -18,6 +18,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import io.baton.services.NodeServices;
+import io.baton.supervision.ChildSpec;
+import io.baton.supervision.SupervisorSpec;
 import org.apache.pekko.actor.AbstractExtensionId;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.actor.Address;
@@ -28,6 +31,7 @@ import org.apache.pekko.actor.typed.ActorRefResolver;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,6 +60,9 @@ import org.slf4j.LoggerFactory;
 public final class JournalReplication implements Extension {
 
   private static final Logger LOG = LoggerFactory.getLogger(JournalReplication.class);
+
+  /** The id of the journal's services in the node's service tree ({@link NodeServices}). */
+  public static final String SERVICE = "journal";
   private static final int ACQUIRE_ATTEMPTS = 5;
   /** How often a wait for a member outside the replica set checks that it is still a member. */
   private static final java.time.Duration MEMBERSHIP_POLL = java.time.Duration.ofMillis(50);
@@ -123,14 +130,23 @@ public final class JournalReplication implements Extension {
     this.store = lease.store();
     this.ringView = new RingView(system);
     this.self = ringView.self().toString();
-    ActorRef<ReplicationMessage> local = typed.systemActorOf(
-        ReplicaEndpoint.create(store, self, maxMessageBytes), ReplicaEndpoint.NAME, Props.empty());
-    endpoints.put(ringView.self(), local);
-    typed.systemActorOf(ReplicaCatchUp.create(this, catchUp, ringView.isClustered()),
-        "baton-journal-catch-up", Props.empty());
+    // The node's journal services, one child supervisor of the node's tree: the replica endpoint
+    // (other nodes address it by path, the same for every incarnation; each incarnation is the
+    // local one from its start), then catch-up and the ring watch, restarted after it.
+    Address selfAddress = ringView.self();
+    List<ChildSpec> services = new ArrayList<>();
+    services.add(ChildSpec.worker(ReplicaEndpoint.NAME,
+        () -> Behaviors.<ReplicationMessage>setup(context -> {
+          endpoints.put(selfAddress, context.getSelf());
+          return ReplicaEndpoint.create(store, self, maxMessageBytes);
+        })));
+    services.add(ChildSpec.worker("catch-up",
+        () -> ReplicaCatchUp.create(this, catchUp, ringView.isClustered())));
     if (ringView.isClustered()) {
-      typed.systemActorOf(ringWatch(), "baton-journal-ring-watch", Props.empty());
+      services.add(ChildSpec.worker("ring-watch", this::ringWatch));
     }
+    NodeServices.get(typed).start(ChildSpec.supervisor(SERVICE, SupervisorSpec.restForOne()
+        .withIntensity(5, java.time.Duration.ofSeconds(30)).withChildren(services)));
     system.registerOnTermination(lease::close);
     java.util.Optional<String> damage = store.damage();
     this.repair = damage.isEmpty() ? StoreRepair.none(this, store)
@@ -776,7 +792,7 @@ public final class JournalReplication implements Extension {
 
   private ActorRef<ReplicationMessage> endpoint(Address node) {
     return endpoints.computeIfAbsent(node, address -> ActorRefResolver.get(typed)
-        .resolveActorRef(address + "/system/" + ReplicaEndpoint.NAME));
+        .resolveActorRef(address + NodeServices.path(SERVICE, ReplicaEndpoint.NAME)));
   }
 
   /** The state of replication on this node, for operators. */

@@ -25,7 +25,8 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
- * The replica side of the journal, one per node, at {@code /system/baton-journal-replica}: it
+ * The replica side of the journal, one per node, a service of the node's tree at {@code
+ * NodeServices.path("journal", NAME)}: it
  * stores what the owners of other entities send it, refuses writers whose epoch is stale, and
  * serves reads for catch-up and repair.
  *
@@ -35,7 +36,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  */
 public final class ReplicaEndpoint {
 
-  /** The endpoint's actor name under {@code /system}. */
+  /** The endpoint's id (and actor name) under the journal's services. */
   public static final String NAME = "baton-journal-replica";
 
   private ReplicaEndpoint() {}

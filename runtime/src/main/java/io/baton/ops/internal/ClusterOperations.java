@@ -92,7 +92,7 @@ public final class ClusterOperations {
               ClusterView.drains(drained, ClusterView.present(local.members()), next, all),
               ClusterView.catchUp(local.ring(), all),
               ClusterView.rebalances(all), ClusterView.stalls(all)),
-          io.baton.upgrade.UpgradeGate.get(system).status());
+          io.baton.upgrade.UpgradeGate.get(system).status(), local.services());
     });
   }
 

@@ -133,7 +133,8 @@ public final class NodeObservation {
         replication == null ? null : replication.store().stats(),
         List.of(),
         null,
-        null);
+        null,
+        io.baton.services.NodeServices.get(system).status());
   }
 
   /**

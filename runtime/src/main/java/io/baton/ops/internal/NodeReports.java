@@ -1,5 +1,7 @@
 package io.baton.ops.internal;
 
+import io.baton.supervision.ChildSpec;
+import io.baton.services.NodeServices;
 import io.baton.journal.replication.JournalReplication;
 import io.baton.ops.LoadSource;
 import io.baton.serialization.ClusterSerializable;
@@ -70,7 +72,7 @@ public final class NodeReports {
       ActorSystem<?> system, NodeObservation observation, Duration timeout) {
     NodeReports reports = new NodeReports(system, observation, timeout);
     if (observation.clustered()) {
-      system.systemActorOf(reports.reporter(), SERVICE, Props.empty());
+      NodeServices.get(system).start(ChildSpec.worker(SERVICE, reports::reporter));
     }
     return reports;
   }
@@ -141,7 +143,7 @@ public final class NodeReports {
           continue;
         }
         ActorSelection reporter = Adapter.toClassic(system).actorSelection(
-            member.address() + "/system/" + SERVICE);
+            member.address() + NodeServices.path(SERVICE));
         // One deadline for both steps, so that a silent member delays the answer by at most
         // the timeout.
         CompletableFuture<NodeReport> answer = reporter.resolveOne(timeout)

@@ -1,5 +1,7 @@
 package io.baton.ops.internal;
 
+import io.baton.supervision.ChildSpec;
+import io.baton.services.NodeServices;
 import io.baton.journal.replication.JournalReplication;
 import io.baton.journal.replication.ReplicationStatus;
 import io.baton.process.ExitReason;
@@ -116,10 +118,11 @@ public final class OperatorMetrics implements AutoCloseable {
 
     bindGate(system, registry, metrics);
 
-    var counter = system.systemActorOf(
-        reportCounter(registry, maxSupervisorTags), "baton-ops-supervisor-reports",
-        Props.empty());
-    SupervisorReports.subscribe(system, counter);
+    NodeServices.get(system).start(ChildSpec.worker("supervisor-report-counter",
+        () -> Behaviors.<SupervisorReport>setup(context -> {
+          SupervisorReports.subscribe(context.getSystem(), context.getSelf());
+          return reportCounter(registry, maxSupervisorTags);
+        })));
     return metrics;
   }
 

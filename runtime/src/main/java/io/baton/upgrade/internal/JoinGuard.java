@@ -1,5 +1,7 @@
 package io.baton.upgrade.internal;
 
+import io.baton.supervision.ChildSpec;
+import io.baton.services.NodeServices;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigObject;
@@ -169,11 +171,11 @@ public final class JoinGuard {
       GUARDS.put(token, guard);
       system.getWhenTerminated().thenRun(() -> GUARDS.remove(token));
     }
-    system.systemActorOf(Behaviors.receive(Refused.class)
+    NodeServices.get(system).start(ChildSpec.worker(LISTENER, () -> Behaviors.receive(Refused.class)
         .onMessage(Refused.class, refused -> {
           guard.refused(refused.message());
           return Behaviors.same();
-        }).build(), LISTENER, Props.empty());
+        }).build()));
     CoordinatedShutdown.get(Adapter.toClassic(system)).addTask(
         CoordinatedShutdown.PhaseBeforeServiceUnbind(), "baton-join-refusal",
         () -> CompletableFuture.supplyAsync(() -> {
@@ -235,7 +237,7 @@ public final class JoinGuard {
     String message = JoinCompatibility.refusal(address.orElse("(port 0)"), conflicts);
     LOG.error("{}", message);
     address.ifPresent(node -> Adapter.toClassic(guard.system)
-        .actorSelection(node + "/system/" + LISTENER).tell(new Refused(message), ActorRef.noSender()));
+        .actorSelection(node + NodeServices.path(LISTENER)).tell(new Refused(message), ActorRef.noSender()));
     return Optional.of(message);
   }
 

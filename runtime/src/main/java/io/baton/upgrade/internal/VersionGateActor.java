@@ -1,5 +1,7 @@
 package io.baton.upgrade.internal;
 
+import io.baton.services.NodeServices;
+import io.baton.supervision.ChildSpec;
 import io.baton.upgrade.GateStatus;
 import io.baton.upgrade.GatedVersions;
 import io.baton.upgrade.SchemaVersions;
@@ -78,7 +80,11 @@ public final class VersionGateActor {
     if (!settings.gateEnabled()) {
       return;
     }
-    system.systemActorOf(Behaviors.<Object>setup(context -> Behaviors.withTimers(timers -> {
+    // Started before the gate's own start, which uses it: a service's start cannot start another
+    // service (the tree waits for the first).
+    UpgradeGate.get(system);
+    NodeServices.get(system).start(ChildSpec.worker("version-gate",
+        () -> Behaviors.<Object>setup(context -> Behaviors.withTimers(timers -> {
       VersionGateActor gate = new VersionGateActor(context, settings);
       timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.gateInterval());
       DistributedData.get(context.getSystem()).replicator().tell(new Replicator.Subscribe<>(
@@ -86,7 +92,7 @@ public final class VersionGateActor {
       gate.installActive();
       gate.publishIfChanged();
       return gate.behavior();
-    })), "baton-version-gate", Props.empty());
+    }))));
   }
 
   private static String key(Member member) {

@@ -151,7 +151,7 @@ final class FakeCluster implements NodeController, ClusterProbe {
     }
     return new NodeStatus(new NodeStatus.Node(self.address, self.name, "test", self.app, 1, true,
         self.up ? "Up" : "Joining"), memberList, ring, null, null, entries,
-        new NodeStatus.Progress(List.of(), List.of(), List.of()), null);
+        new NodeStatus.Progress(List.of(), List.of(), List.of()), null, null);
   }
 
   @Override

@@ -301,7 +301,7 @@ class RollingUpgradeTest {
         new io.baton.ops.NodeStatus(null, java.util.List.of(), java.util.List.of(), null, null,
             java.util.List.of(node("a", mine), node("b", 40), node("c", 30)),
             new io.baton.ops.NodeStatus.Progress(java.util.List.of(), java.util.List.of(),
-                java.util.List.of(), java.util.List.of()), null);
+                java.util.List.of(), java.util.List.of()), null, null);
     String lacking = RollingUpgrade.unsettled(withShards.apply(10), "a");
     assertTrue(lacking.contains("it holds 10 shard(s), under half the others' average of 35"),
         lacking);
@@ -318,6 +318,6 @@ class RollingUpgradeTest {
       java.util.List<io.baton.ops.NodeStatus.Stall> stalls) {
     return new io.baton.ops.NodeStatus(null, java.util.List.of(), java.util.List.of(), null, null,
         java.util.List.of(), new io.baton.ops.NodeStatus.Progress(java.util.List.of(),
-            java.util.List.of(), rebalances, stalls), null);
+            java.util.List.of(), rebalances, stalls), null, null);
   }
 }
