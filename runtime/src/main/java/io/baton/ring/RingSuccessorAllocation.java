@@ -84,9 +84,11 @@ public final class RingSuccessorAllocation extends ShardCoordinator.AbstractShar
   private volatile boolean ratesGiven;
   /** How long the two nodes of a load move count as unmeasured after it; 0: not at all. */
   private volatile long settleNanos;
+  /** The monotonic clock of settle times and decisions: the system's, or a test's. */
+  private volatile io.baton.supervision.Ticker ticker = io.baton.supervision.Ticker.system();
   /**
    * Nodes whose load reports do not show their latest change yet (a load move, a shard allocated
-   * to them), and until when ({@code System.nanoTime}) they settle.
+   * to them), and until when (its ticker's nanoseconds) they settle.
    */
   private final Map<Address, Long> settling = new ConcurrentHashMap<>();
   /** What the coordinator's last rebalance ticks did, for the operator status; coordinator only. */
@@ -97,7 +99,7 @@ public final class RingSuccessorAllocation extends ShardCoordinator.AbstractShar
   /** Whether the last rebalance tick found the type balanced (see RebalanceActivity). */
   private volatile boolean balancedNow;
   /**
-   * When this node's strategy last decided a rebalance ({@code System.nanoTime}); 0 before the
+   * When this node's strategy last decided a rebalance (its ticker's nanoseconds); 0 before the
    * first. Only the coordinator's node decides, every rebalance-interval: a decision older than
    * {@link #DECISION_FRESH} is a former coordinator's, and says nothing of balance now.
    */
@@ -144,6 +146,15 @@ public final class RingSuccessorAllocation extends ShardCoordinator.AbstractShar
         LoadMeter.Settings.fromConfig(system.settings().config()).settleTime().toNanos();
     Rebalances.get(system).track(type, strategy);
     return strategy;
+  }
+
+  /**
+   * This strategy, reading {@code ticker} for settle times and the freshness of its decisions
+   * instead of the system's monotonic clock (a test's manual ticker); never the wall clock.
+   */
+  public RingSuccessorAllocation withTicker(io.baton.supervision.Ticker ticker) {
+    this.ticker = java.util.Objects.requireNonNull(ticker, "ticker");
+    return this;
   }
 
   /**
@@ -249,6 +260,15 @@ public final class RingSuccessorAllocation extends ShardCoordinator.AbstractShar
       Map<ActorRef, IndexedSeq<String>> current, Set<String> inProgress) {
     Map<Address, List<String>> shards = shardsByNode(current, new HashMap<>());
     observe(shards);
+    return Futures.successful(decideRebalance(shards, inProgress));
+  }
+
+  /**
+   * The rebalance decision on where the shards are now ({@code shards}, every region's node with
+   * the shards it hosts) and the shards in hand-off: the shards to move now. {@link #rebalance}
+   * without Pekko's types.
+   */
+  Set<String> decideRebalance(Map<Address, List<String>> shards, Set<String> inProgress) {
     Set<Address> drainedNow = drained.get();
     Map<Address, Map<String, Double>> reports = rates.get();
     Map<String, Double> shardRates = shardRates(reports, shards.keySet());
@@ -256,7 +276,7 @@ public final class RingSuccessorAllocation extends ShardCoordinator.AbstractShar
     unmeasured.removeAll(reports.keySet());
     boolean emptyNode = shards.entrySet().stream()
         .anyMatch(e -> e.getValue().isEmpty() && !drainedNow.contains(e.getKey()));
-    long now = System.nanoTime();
+    long now = ticker.nanoTime();
     settling.values().removeIf(until -> now - until >= 0);
     if (!emptyNode) {
       // Their reports do not show the last change fully yet (publish interval, gossip, the moving
@@ -280,7 +300,7 @@ public final class RingSuccessorAllocation extends ShardCoordinator.AbstractShar
     boolean measuring = !cold && shards.entrySet().stream()
         .anyMatch(e -> unmeasured.contains(e.getKey()) && !e.getValue().isEmpty());
     balancedNow = movingNow == 0 && !measuring;
-    lastDecisionNanos = System.nanoTime();
+    lastDecisionNanos = ticker.nanoTime();
     if (!moves.isEmpty()) {
       String kind = drainedNow.contains(moves.get(0).from()) ? "drain"
           : shardRates.values().stream().mapToDouble(Double::doubleValue).sum()
@@ -305,14 +325,14 @@ public final class RingSuccessorAllocation extends ShardCoordinator.AbstractShar
           String.format("%.1f", loads.get(from)), from, moves.get(0).to(),
           String.format("%.1f", loads.get(moves.get(0).to())));
     }
-    return Futures.successful(moving);
+    return moving;
   }
 
   /** What this strategy's rebalancing is doing (see {@link RebalanceActivity}). */
   public RebalanceActivity activity() {
     return new RebalanceActivity(self == null ? "" : self.toString(), type == null ? "" : type,
         movingNow, rounds, shardsMoved, lastRound,
-        lastDecisionNanos != 0 && System.nanoTime() - lastDecisionNanos < DECISION_FRESH
+        lastDecisionNanos != 0 && ticker.nanoTime() - lastDecisionNanos < DECISION_FRESH
             ? balancedNow : null);
   }
 
@@ -334,7 +354,7 @@ public final class RingSuccessorAllocation extends ShardCoordinator.AbstractShar
   /** {@code node}'s load report will not show its latest change for one settle time. */
   private void settle(Address node) {
     if (settleNanos > 0 && node != null) {
-      settling.put(node, System.nanoTime() + settleNanos);
+      settling.put(node, ticker.nanoTime() + settleNanos);
     }
   }
 
