@@ -101,6 +101,8 @@ public final class NodeServices implements Extension {
   private final ActorRef<Supervisor.Command> root;
   private final Duration startTimeout;
   private final int history;
+  private final int intensity;
+  private final Duration period;
   /** Guarded by itself. */
   private final Map<String, ServicesStatus.Service> services = new LinkedHashMap<>();
   /** Guarded by {@link #services}. */
@@ -109,8 +111,8 @@ public final class NodeServices implements Extension {
   private NodeServices(ExtendedActorSystem classic) {
     this.system = Adapter.toTyped(classic);
     Config config = classic.settings().config().getConfig(PATH);
-    int intensity = config.getInt("intensity");
-    Duration period = config.getDuration("period");
+    this.intensity = config.getInt("intensity");
+    this.period = config.getDuration("period");
     this.startTimeout = config.getDuration("start-timeout");
     this.history = config.getInt("report-history");
     if (intensity < 0 || period.isNegative() || period.isZero() || history < 0
@@ -197,9 +199,9 @@ public final class NodeServices implements Extension {
           })
           .onSignal(Terminated.class, terminated -> {
             if (!CoordinatedShutdown.get(context.getSystem()).getShutdownReason().isPresent()) {
-              LOG.error("the node's service tree gave up (more than {} restarts within {}): the"
+              LOG.error("the node's service tree gave up (more than {} restarts within {}, {}): the"
                   + " node stops; its supervisor (systemd, Kubernetes) starts it again. Reports:"
-                  + " {}", PATH + ".intensity", PATH + ".period", status().reports());
+                  + " {}", intensity, period, PATH + ".intensity/period", status().reports());
               CoordinatedShutdown.get(context.getSystem()).runAll(SERVICES_FAILED);
             }
             return Behaviors.stopped();
